@@ -1,0 +1,1 @@
+"""The generic extractor: takes any page no outlet plugin claims."""

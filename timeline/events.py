@@ -1,0 +1,687 @@
+"""Find events in articles: triggers, roles, status and dates, one sentence at a time.
+
+The order of work keeps the expensive parse for the few sentences that need it:
+every sentence is split cheaply and scanned for dates (they set the narrative
+anchor) and for trigger keywords; only keyword sentences go through the full
+spaCy pipeline, in one ``nlp.pipe`` batch over all articles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from timeline import dates
+from timeline.actors import STATE_KINDS, ActorMention, Gazetteer
+from timeline.models import Actor, Article, DateBasis, Event, Mention, Precision
+from timeline.triggers import LIGHT_VERBS, Pattern, keyword_regex, matches
+
+# Words whose open complement is not (yet) an event: "threatened to expel", "offered to visit".
+HYPOTHETICAL_HEADS = frozenset({
+    "threaten", "offer", "propose", "want", "seek", "try", "attempt", "urge", "ask", "call", "demand", "hope",
+    "consider", "refuse", "decline", "need", "invite", "wish", "push", "pressure", "press", "encourage",
+    "suggest", "mull", "weigh", "vow", "pledge", "promise", "would", "fail",
+})  # fmt: skip
+PLANNED_HEADS = frozenset({"plan", "intend", "expect", "schedule", "set", "due", "prepare", "agree", "go", "arrange"})
+PLANNED_WORDS = frozenset({"upcoming", "planned", "scheduled", "forthcoming", "expected", "impending", "coming",
+                           "proposed", "future", "next"})  # fmt: skip
+MODALS = frozenset({"would", "could", "should", "might", "may", "must", "can", "ought"})
+CANCEL_HEADS = frozenset({"cancel", "postpone", "scrap", "delay", "deny", "rule", "call", "shelve", "abandon"})
+COAGENT_PREPS = frozenset({"along", "together", "jointly", "alongside"})
+REPORTING_CLAUSE_DEPS = frozenset({"relcl", "advcl", "ccomp", "csubj", "parataxis", "acl"})
+VOTE_RE = re.compile(r"\bvot(?:e|es|ed|ing)\b", re.IGNORECASE)
+NEGATIONS = frozenset({"not", "never", "n't", "no"})
+
+
+@dataclass
+class Draft:
+    """One mention of an event, before the mentions of one article are merged."""
+
+    type: str
+    pattern: Pattern
+    agents: list[tuple[str, ActorMention]]
+    targets: list[tuple[str, ActorMention]]
+    status: str
+    date: dates.Resolved | None
+    date_basis: DateBasis
+    evidence: str
+    start: int
+    end: int
+    confidence: float
+    source: str | None
+    tense: dates.Tense = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+def split_sentences(nlp_split: Language, text: str) -> list[Sentence]:
+    """Sentences of ``text`` with their offsets; a line break always ends a sentence."""
+    out: list[Sentence] = []
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            doc = nlp_split(line)
+            for s in doc.sents:
+                if s.text.strip():
+                    out.append(Sentence(pos + s.start_char, pos + s.end_char, s.text))
+        pos += len(line) + 1
+    return out
+
+
+def article_id_for(article: Article) -> str:
+    """A content hash: the same text from the same place is the same article."""
+    h = hashlib.sha256()
+    for part in (article.text, article.url or article.file or "", str(article.published or "")):
+        h.update(part.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()[:20]
+
+
+class EventExtractor:
+    """Turns articles into events. Build one per process; it is safe to reuse."""
+
+    def __init__(self, nlp: Language, nlp_split: Language, gazetteer: Gazetteer, patterns: Sequence[Pattern]):
+        self.nlp = nlp
+        self.nlp_split = nlp_split
+        self.gaz = gazetteer
+        self.patterns = tuple(patterns)
+        self._by_lemma: dict[str, list[Pattern]] = {}
+        for p in self.patterns:
+            self._by_lemma.setdefault(p.lemma, []).append(p)
+        self._keywords = keyword_regex(self.patterns)
+
+    # -- public API -----------------------------------------------------------------
+
+    def extract(self, articles: Sequence[Article], extra_patterns: Sequence[Sequence[Pattern]] = ()) -> list[list[Event]]:
+        """Events of each article, in the order given. ``extra_patterns[i]`` apply to article ``i`` only."""
+        plans = []
+        jobs: list[tuple[int, Sentence]] = []
+        for i, art in enumerate(articles):
+            sents = split_sentences(self.nlp_split, art.text)
+            exprs = dates.find_time_expressions(art.text)
+            extra = tuple(extra_patterns[i]) if i < len(extra_patterns) else ()
+            keywords = keyword_regex(self.patterns + extra) if extra else self._keywords
+            plans.append((sents, exprs, extra))
+            jobs.extend((i, s) for s in sents if keywords.search(s.text))
+        drafts: list[list[Draft]] = [[] for _ in articles]
+        docs = self.nlp.pipe(s.text for _, s in jobs)
+        for (i, sent), doc in zip(jobs, docs, strict=True):
+            sents, exprs, extra = plans[i]
+            drafts[i].extend(self._sentence_drafts(articles[i], sents, sent, doc, exprs, extra))
+        return [self._merge(art, d) for art, d in zip(articles, drafts, strict=True)]
+
+    # -- one sentence -----------------------------------------------------------------
+
+    def _sentence_drafts(
+        self, art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, exprs: list[dates.TimeExpr],
+        extra: tuple[Pattern, ...],
+    ) -> Iterable[Draft]:  # fmt: skip
+        mentions = self.gaz.find(sent.text)
+        by_lemma = self._by_lemma
+        if extra:
+            by_lemma = {k: list(v) for k, v in by_lemma.items()}
+            for p in extra:
+                by_lemma.setdefault(p.lemma, []).append(p)
+        seen: set[int] = set()
+        for token in doc:
+            for pattern in by_lemma.get(token.lemma_.lower(), ()):
+                if token.i in seen or not matches(pattern, token):
+                    continue
+                draft = self._draft(art, sents, sent, doc, token, pattern, mentions, exprs)
+                if draft is not None:
+                    seen.add(token.i)
+                    yield draft
+
+    def _draft(
+        self, art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, trig: Token, pattern: Pattern,
+        mentions: list[ActorMention], exprs: list[dates.TimeExpr],
+    ) -> Draft | None:  # fmt: skip
+        if self._subsumed(trig):
+            return None
+        clause = self._clause_verb(trig)
+        status, tense = self._status(trig, clause)
+        on = art.published
+        agents, agent_quality = self._agents(trig, clause, pattern, doc, mentions, sents, sent, on)
+        targets, target_quality = self._targets(trig, clause, pattern, doc, mentions, on)
+        if pattern.type == "phone_call":
+            agents = _dedupe(agents + targets)
+            targets = []
+        agent_codes = {c for c, _ in agents}
+        targets = [(c, m) for c, m in targets if c not in agent_codes]
+        if not agents:
+            return None
+        if pattern.type == "phone_call" and len(agents) < 2:
+            return None
+        if pattern.place_preps and not targets:
+            return None
+        if pattern.veto_holder and not any(
+            c in self.gaz.veto_holders.get("UNSC", frozenset()) for c in agent_codes
+        ):
+            return None
+        if pattern.type == "recall" and not targets:
+            targets = self._context_targets(sents, sent, mentions, agent_codes, on)
+            target_quality = 0.85 if targets else 0.8
+        confidence = pattern.confidence * agent_quality * target_quality
+        if pattern.type in {"visit", "expulsion"} and not targets:
+            confidence *= 0.85
+
+        date, basis = self._date(art, sents, sent, doc, trig, clause, exprs, tense, pattern)
+        if date is not None and date.start is not None and art.published is not None:
+            if date.start > art.published and status == "occurred":
+                status = "planned"
+        start = sent.start
+        source = _source_at(art, start)
+        return Draft(
+            type=pattern.type, pattern=pattern, agents=agents, targets=targets, status=status, date=date,
+            date_basis=basis, evidence=sent.text.strip(), start=start, end=sent.end, confidence=confidence,
+            source=source, tense=tense,
+        )  # fmt: skip
+
+    # -- syntax helpers ---------------------------------------------------------------
+
+    @staticmethod
+    def _subsumed(trig: Token) -> bool:
+        """A "visit" noun that only says why a verb trigger happened ("arrived ... for a visit")."""
+        if trig.pos_ != "NOUN":
+            return False
+        head = trig.head
+        if trig.dep_ == "pobj" and head.lemma_ == "for":
+            return head.head.lemma_.lower() in {"arrive", "land", "travel", "fly", "come", "go", "head"}
+        return False
+
+    @staticmethod
+    def _clause_verb(trig: Token) -> Token | None:
+        """The verb whose clause a noun trigger belongs to, when the noun is its object."""
+        if trig.pos_ in {"VERB", "AUX"}:
+            return trig
+        if trig.dep_ in {"dobj", "attr", "oprd"} and trig.head.lemma_.lower() in LIGHT_VERBS:
+            return trig.head
+        return None
+
+    def _status(self, trig: Token, clause: Token | None) -> tuple[str, dates.Tense]:
+        """occurred / planned / hypothetical / denied, and the tense that picks weekdays and years."""
+        node = clause or trig
+        chain = [node]
+        cur = node
+        while cur.dep_ in {"xcomp", "pcomp", "pobj", "prep", "dobj", "conj", "auxpass"} and cur.head is not cur:
+            cur = cur.head
+            chain.append(cur)
+            if cur.pos_ == "VERB" and cur.dep_ not in {"xcomp", "pcomp", "conj"}:
+                break
+        words = [c for n in chain for c in n.children]
+        lemmas = {c.lemma_.lower() for c in words}
+        lowers = {c.lower_ for c in words}
+        mods = {c.lower_ for c in trig.children if c.dep_ in {"amod", "compound", "advmod"}}
+        future = "will" in lowers or "shall" in lowers or "'ll" in lowers
+        if any(c.dep_ == "neg" for c in words) or lowers & NEGATIONS & {"never"}:
+            return "denied", "past"
+        if any(n.lemma_.lower() in CANCEL_HEADS and n is not node for n in chain[1:]):
+            return "denied", "past"
+        if trig.pos_ == "NOUN" and trig.head.lemma_.lower() in {"cancel", "postpone", "scrap", "call"}:
+            return "denied", "past"
+        if lowers & MODALS:
+            return "hypothetical", None
+        for n in chain[1:]:
+            lemma = n.lemma_.lower()
+            if lemma in HYPOTHETICAL_HEADS:
+                return "hypothetical", None
+            if lemma == "have" and any(c.dep_ == "xcomp" for c in n.children):
+                return "hypothetical", None  # "Russia has to expel" is an obligation, not an act
+            if lemma in PLANNED_HEADS or lemma == "be" and n.lower_ in {"is", "are", "was"} and node.dep_ == "xcomp":
+                return "planned", "future"
+        if any(c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether"} for c in words):
+            return "hypothetical", None
+        if mods & PLANNED_WORDS or _preceded_by(trig, {"ahead", "before"}):
+            return "planned", "future"
+        if future:
+            return "planned", "future"
+        if node.tag_ in {"VBD", "VBN"} or "have" in lemmas or "has" in lowers:
+            return "occurred", "past"
+        return "occurred", None
+
+    # -- roles ------------------------------------------------------------------------
+
+    def _np_actors(self, head: Token, mentions: list[ActorMention], on: dt.date | None,
+                   exclude: Token | None = None) -> list[tuple[str, ActorMention]]:  # fmt: skip
+        """Actors named in the noun phrase headed by ``head``, leaving out clauses and loose preps."""
+        keep: set[int] = set()
+        stack = [head]
+        while stack:
+            tok = stack.pop()
+            if exclude is not None and tok is exclude:
+                continue
+            keep.add(tok.i)
+            for c in tok.children:
+                if c.dep_ in REPORTING_CLAUSE_DEPS or c.dep_ in {"punct", "cc", "det"}:
+                    continue
+                if c.dep_ == "prep" and c.lower_ not in {"as", "like", "including", "of", "such"}:
+                    continue
+                stack.append(c)
+        doc = head.doc
+        out = []
+        for m in mentions:
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is not None and any(t.i in keep for t in span):
+                out.append((m.code(on), m))
+        return _dedupe(out)
+
+    def _subject(self, verb: Token) -> Token | None:
+        """The subject of ``verb``, climbing through controlled and coordinated clauses."""
+        cur: Token | None = verb
+        for _ in range(6):
+            if cur is None:
+                return None
+            for c in cur.children:
+                if c.dep_ in {"nsubj", "csubj"}:
+                    if c.lower_ in {"which", "who", "that"} and cur.dep_ == "relcl":
+                        return cur.head
+                    return c
+            if cur.dep_ == "relcl":
+                return cur.head
+            if cur.dep_ in {"xcomp", "pcomp", "conj", "prep", "pobj", "advcl", "acl"} and cur.head is not cur:
+                cur = cur.head
+                continue
+            return None
+        return None
+
+    def _agents(
+        self, trig: Token, clause: Token | None, pattern: Pattern, doc: Doc, mentions: list[ActorMention],
+        sents: list[Sentence], sent: Sentence, on: dt.date | None,
+    ) -> tuple[list[tuple[str, ActorMention]], float]:  # fmt: skip
+        found: list[tuple[str, ActorMention]] = []
+        quality = 1.0
+        passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in trig.children) or (
+            trig.tag_ == "VBN" and trig.dep_ in {"acl", "amod"}
+        )
+        if trig.pos_ == "NOUN":
+            for c in trig.children:
+                if c.dep_ == "poss":
+                    found += self._possessor(c, mentions, sents, sent, on)
+                elif c.dep_ in {"compound", "amod"} and pattern.type != "phone_call":
+                    found += [(code, m) for code, m in self._np_actors(c, mentions, on) if m.kind != "seat"]
+                elif c.dep_ == "prep" and (
+                    c.lower_ == "by" or (c.lower_ == "of" and pattern.type == "visit")
+                    or (c.lower_ == "from" and pattern.type == "expulsion")
+                ):
+                    found += [a for g in c.children if g.dep_ == "pobj" for a in self._np_actors(g, mentions, on)]
+            if not found and clause is not None:
+                subj = self._subject(clause)
+                if subj is not None:
+                    found += self._np_actors(subj, mentions, on, exclude=trig)
+        elif passive:
+            for c in trig.children:
+                if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ in {"by", "from"}):
+                    found += [a for g in c.children if g.dep_ == "pobj" for a in self._np_actors(g, mentions, on)]
+        else:
+            subj = self._subject(trig)
+            if subj is not None:
+                if subj.lower_ in {"it", "they", "he", "she"} or subj.pos_ == "PRON":
+                    found += self._pronoun(subj, mentions, sents, sent, on)
+                    quality = 0.85
+                else:
+                    found += self._np_actors(subj, mentions, on, exclude=trig)
+        # "Russia, along with China, vetoed": co-agents
+        for node in {trig, clause} - {None}:
+            assert node is not None
+            for c in node.children:
+                if c.dep_ in {"prep", "advmod"} and c.lower_ in COAGENT_PREPS:
+                    for w in c.subtree:
+                        if w.dep_ == "pobj":
+                            found += self._np_actors(w, mentions, on)
+        if pattern.type == "phone_call":
+            node = clause or trig
+            for c in node.children:
+                if c.dep_ == "prep" and c.lower_ == "with":
+                    found += [a for g in c.children if g.dep_ == "pobj" for a in self._np_actors(g, mentions, on)]
+            if trig.pos_ == "NOUN":
+                for c in trig.children:
+                    if c.dep_ == "prep" and c.lower_ in {"with", "between"}:
+                        for g in c.children:
+                            if g.dep_ == "pobj":
+                                found += self._np_actors(g, mentions, on)
+            if trig.pos_ == "VERB":
+                for c in trig.children:
+                    if c.dep_ == "dobj":
+                        found += self._np_actors(c, mentions, on)
+        orgs_ok = pattern.type in {"visit", "phone_call"}
+        found = [(c, m) for c, m in found if orgs_ok or len(c) == 3 and m.kind != "org"]
+        return _dedupe(found), quality
+
+    def _possessor(self, tok: Token, mentions: list[ActorMention], sents: list[Sentence], sent: Sentence,
+                   on: dt.date | None) -> list[tuple[str, ActorMention]]:  # fmt: skip
+        if tok.pos_ == "PRON":
+            return self._pronoun(tok, mentions, sents, sent, on)
+        return self._np_actors(tok, mentions, on)
+
+    def _pronoun(self, tok: Token, mentions: list[ActorMention], sents: list[Sentence], sent: Sentence,
+                 on: dt.date | None) -> list[tuple[str, ActorMention]]:  # fmt: skip
+        """The actor a pronoun refers to: the nearest fitting actor before it, here or one sentence back."""
+        personal = tok.lower_ in {"he", "his", "him", "she", "her"}
+        before = [m for m in mentions if m.end <= tok.idx]
+        pool = [m for m in before if (m.kind == "person") == personal or (personal and m.kind == "office")]
+        if not pool and not personal:
+            pool = [m for m in before if m.kind in STATE_KINDS | {"org"}]
+        if not pool:
+            prev = _previous(sents, sent)
+            if prev is not None:
+                earlier = self.gaz.find(prev.text)
+                pool = [m for m in earlier if (m.kind == "person") == personal]
+        if not pool:
+            return []
+        m = pool[-1]
+        return [(m.code(on), m)]
+
+    def _targets(
+        self, trig: Token, clause: Token | None, pattern: Pattern, doc: Doc, mentions: list[ActorMention],
+        on: dt.date | None,
+    ) -> tuple[list[tuple[str, ActorMention]], float]:  # fmt: skip
+        kind = pattern.type
+        out: list[tuple[str, ActorMention]] = []
+        if kind == "veto":
+            return [], 1.0
+        node = clause if (clause is not None and trig.pos_ == "NOUN" and kind != "visit") else trig
+
+        def pobjs(tok: Token, preps: Iterable[str]) -> list[tuple[str, ActorMention]]:
+            res = []
+            for c in tok.children:
+                if c.dep_ == "prep" and c.lower_ in preps:
+                    for g in c.children:
+                        if g.dep_ == "pobj":
+                            res += self._np_actors(g, mentions, on)
+            return res
+
+        if kind == "visit":
+            if pattern.place_preps:
+                out += pobjs(trig, pattern.place_preps)
+                if pattern.lemma == "start":
+                    for o in _objects(trig):
+                        out += pobjs(o, pattern.place_preps)
+            elif trig.pos_ == "VERB":
+                for c in trig.children:
+                    if c.dep_ == "dobj":
+                        out += self._np_actors(c, mentions, on)
+                out += pobjs(trig, {"to", "in"})
+            else:
+                out += pobjs(trig, {"to", "in"})
+                if not out and clause is not None:
+                    out += pobjs(clause, {"to", "in"})
+            return [(c, m) for c, m in out if m.kind != "person"], 1.0
+        if kind == "expulsion":
+            passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in trig.children) or (
+                trig.tag_ == "VBN" and trig.dep_ in {"acl", "amod"}
+            )
+            if trig.pos_ == "NOUN":
+                for c in trig.children:
+                    if c.dep_ == "prep" and c.lower_ == "of":
+                        for g in c.children:
+                            if g.dep_ == "pobj":
+                                out += self._np_actors(g, mentions, on)
+            elif passive:
+                heads = [c for c in trig.children if c.dep_ == "nsubjpass"]
+                if trig.dep_ in {"acl", "amod"}:
+                    heads.append(trig.head)
+                for h in heads:
+                    out += self._np_actors(h, mentions, on, exclude=trig)
+            else:
+                for o in _objects(node):
+                    out += self._np_actors(o, mentions, on)
+            return out, 1.0
+        if kind == "recall":
+            for o in [*_objects(node), *_objects(trig)]:
+                out += pobjs(o, {"to", "in", "from"})
+            out += pobjs(trig, {"from", "to"})
+            if clause is not None and clause is not trig:
+                out += pobjs(clause, {"from", "to"})
+            return out, 1.0
+        return out, 1.0
+
+    def _context_targets(self, sents: list[Sentence], sent: Sentence, mentions: list[ActorMention],
+                         agents: set[str], on: dt.date | None) -> list[tuple[str, ActorMention]]:  # fmt: skip
+        """The state an envoy was recalled from, when the sentence leaves it to the context."""
+        pool = [m for m in mentions if m.code(on) not in agents and len(m.code(on)) == 3]
+        if not pool:
+            prev = _previous(sents, sent)
+            if prev is not None:
+                pool = [m for m in self.gaz.find(prev.text) if m.code(on) not in agents and len(m.code(on)) == 3]
+        codes = {m.code(on) for m in pool}
+        if len(codes) != 1:
+            return []
+        return [(pool[0].code(on), pool[0])]
+
+    # -- dates --------------------------------------------------------------------------
+
+    def _date(
+        self, art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, trig: Token, clause: Token | None,
+        exprs: list[dates.TimeExpr], tense: dates.Tense, pattern: Pattern,
+    ) -> tuple[dates.Resolved | None, DateBasis]:  # fmt: skip
+        pub = art.published
+        own = [e for e in exprs if sent.start <= e.start and e.end <= sent.end]
+        attached = [e for e in own if self._governs(doc, sent.start, e, trig, clause)]
+        if attached:
+            if any(e.kind == "vague" for e in attached) and all(e.kind == "vague" for e in attached):
+                return None, "none"
+            e = next(e for e in attached if e.kind != "vague")
+            anchor = _anchor(exprs, e.start, pub)
+            res = dates.resolve(e, pub, tense, anchor)
+            res = self._with_duration(res, sent.text)
+            return res, ("anchor" if res.used_anchor else "text")
+        if any(e.kind == "vague" and self._governs(doc, sent.start, e, trig, clause, loose=True) for e in own):
+            return None, "none"
+        if pattern.type == "veto":
+            for other in (_next(sents, sent), _previous(sents, sent)):
+                if other is not None and VOTE_RE.search(other.text):
+                    near = [e for e in exprs if other.start <= e.start and e.end <= other.end and e.kind != "vague"]
+                    if near:
+                        res = dates.resolve(near[0], pub, "past", _anchor(exprs, near[0].start, pub))
+                        return res, "context"
+        if pub is not None and self._is_lead(sents, sent) and trig.tag_ in {"VBZ", "VBP", "VBG", "VBN"}:
+            return dates.Resolved(pub, None, "day", "publication date"), "publication"
+        return None, "none"
+
+    @staticmethod
+    def _with_duration(res: dates.Resolved, text: str) -> dates.Resolved:
+        if res.start is None or res.end is not None or res.precision != "day":
+            return res
+        days = dates.find_duration_days(text)
+        if days and days > 1:
+            return replace(res, end=res.start + dt.timedelta(days=days - 1))
+        return res
+
+    @staticmethod
+    def _is_lead(sents: list[Sentence], sent: Sentence) -> bool:
+        body = [s for s in sents if len(s.text.split()) > 6]
+        return bool(body) and sent in body[:2]
+
+    @staticmethod
+    def _governs(doc: Doc, offset: int, expr: dates.TimeExpr, trig: Token, clause: Token | None,
+                 loose: bool = False) -> bool:  # fmt: skip
+        """Whether the date expression modifies the trigger's clause rather than another verb's."""
+        span: Span | None = doc.char_span(expr.start - offset, expr.end - offset, alignment_mode="expand")
+        if span is None:
+            return False
+        tok = span.root
+        owners = {trig.i} | ({clause.i} if clause is not None else set())
+        # a noun trigger inside a prepositional phrase of its clause verb ("for a visit")
+        for _ in range(12):
+            if tok.i in owners:
+                return True
+            if tok.i != span.root.i and tok.pos_ in {"VERB", "AUX"} and not loose:
+                return False
+            if tok.head is tok:
+                return False
+            tok = tok.head
+        return False
+
+    # -- merging ------------------------------------------------------------------------
+
+    def _merge(self, art: Article, drafts: list[Draft]) -> list[Event]:
+        groups: list[list[Draft]] = []
+        for d in sorted(drafts, key=lambda d: d.start):
+            for g in groups:
+                if all(_compatible(d, other) for other in g):
+                    g.append(d)
+                    break
+            else:
+                groups.append([d])
+        art_id = article_id_for(art)
+        return [self._event(art, art_id, g) for g in groups]
+
+    def _event(self, art: Article, art_id: str, group: list[Draft]) -> Event:
+        best = max(group, key=lambda d: (_precision_rank(d.date), d.confidence))
+        lead = max(group, key=lambda d: d.confidence)
+        agents = _dedupe([a for d in group for a in d.agents])
+        agent_codes = {c for c, _ in agents}
+        targets = [t for t in _dedupe([t for d in group for t in d.targets]) if t[0] not in agent_codes]
+        statuses = [d.status for d in group]
+        status = "occurred" if "occurred" in statuses else statuses[0]
+        date = best.date
+        if status == "occurred" and date is not None and date.start and art.published and date.start > art.published:
+            status = "planned"
+        if status == "occurred" and any(d.status == "planned" for d in group) and (date is None or date.start is None):
+            status = "planned"
+        confidence = min(0.99, lead.confidence + 0.03 * (len(group) - 1))
+        on = date.start if date is not None and date.start is not None else art.published
+        actors = tuple(
+            [_actor(code, m, "agent", on) for code, m in agents] + [_actor(code, m, "target", on) for code, m in targets]
+        )
+        agent_list = tuple(c for c, _ in agents)
+        target_list = tuple(c for c, _ in targets)
+        first = min(group, key=lambda d: d.start)
+        digest = hashlib.sha256(
+            f"{art_id}|{best.type}|{','.join(sorted(agent_list))}|{','.join(sorted(target_list))}|{first.start}".encode()
+        ).hexdigest()[:16]
+        precision: Precision = date.precision if date is not None else "unknown"
+        return Event(
+            id=digest,
+            type=best.type,  # type: ignore[arg-type]
+            status=status,  # type: ignore[arg-type]
+            date_start=date.start if date else None,
+            date_end=date.end if date else None,
+            date_precision=precision if date is not None and date.start is not None else "unknown",
+            date_basis=best.date_basis if date is not None and date.start is not None else "none",
+            date_text=date.text if date is not None and date.start is not None else None,
+            agents=agent_list,
+            targets=target_list,
+            article=art.file or art.url or art_id,
+            article_id=art_id,
+            outlet=art.outlet,
+            published=art.published,
+            source=lead.source,
+            evidence=best.evidence,
+            evidence_start=best.start,
+            evidence_end=best.end,
+            confidence=round(confidence, 3),
+            actors=actors,
+            mentions=tuple(Mention(evidence=d.evidence, start=d.start, end=d.end, source=d.source) for d in group),
+        )
+
+
+# -- small helpers --------------------------------------------------------------------
+
+
+def _objects(tok: Token) -> list[Token]:
+    objs = [c for c in tok.children if c.dep_ in {"dobj", "nsubjpass"}]
+    return [x for o in objs for x in (o, *o.conjuncts)]
+
+
+def _preceded_by(tok: Token, words: set[str]) -> bool:
+    cur = tok
+    for _ in range(4):
+        if cur.head is cur:
+            return False
+        cur = cur.head
+        if cur.lower_ in words:
+            return True
+    return False
+
+
+def _dedupe(items: list[tuple[str, ActorMention]]) -> list[tuple[str, ActorMention]]:
+    seen: set[str] = set()
+    out = []
+    for code, m in items:
+        if code not in seen:
+            seen.add(code)
+            out.append((code, m))
+    return out
+
+
+def _previous(sents: list[Sentence], sent: Sentence) -> Sentence | None:
+    i = sents.index(sent)
+    return sents[i - 1] if i > 0 else None
+
+
+def _next(sents: list[Sentence], sent: Sentence) -> Sentence | None:
+    i = sents.index(sent)
+    return sents[i + 1] if i + 1 < len(sents) else None
+
+
+def _anchor(exprs: list[dates.TimeExpr], before: int, pub: dt.date | None) -> dt.date | None:
+    """The last calendar day the narrative set before ``before``."""
+    anchor = None
+    for e in exprs:
+        if e.start >= before:
+            break
+        if e.sets_anchor:
+            res = dates.resolve(e, pub, "past")
+            if res.start is not None:
+                anchor = res.start
+    return anchor
+
+
+def _source_at(art: Article, pos: int) -> str | None:
+    for a in art.attributions:
+        if a.start <= pos < a.end:
+            return a.source
+    return art.source
+
+
+def _precision_rank(date: dates.Resolved | None) -> int:
+    if date is None or date.start is None:
+        return 0
+    return {"year": 1, "month": 2, "week": 3, "day": 4}.get(date.precision, 0) + (1 if date.end else 0)
+
+
+def _overlap(a: set[str], b: set[str]) -> bool:
+    return not a or not b or bool(a & b)
+
+
+def _compatible(a: Draft, b: Draft) -> bool:
+    """Whether two mentions in one article can be the same happening."""
+    if a.type != b.type:
+        return False
+    aa, ba = {c for c, _ in a.agents}, {c for c, _ in b.agents}
+    at, bt = {c for c, _ in a.targets}, {c for c, _ in b.targets}
+    if a.type == "phone_call":
+        if len((aa | at) & (ba | bt)) < 2:
+            return False
+    elif not (aa & ba) or not _overlap(at, bt):
+        return False
+    if a.date is not None and b.date is not None and a.date.start and b.date.start:
+        n = {"day": 10, "week": 7, "month": 7, "year": 4}
+        k = min(n.get(a.date.precision, 4), n.get(b.date.precision, 4))
+        if a.date.start.isoformat()[:k] != b.date.start.isoformat()[:k]:
+            return False
+    return True
+
+
+def _actor(code: str, m: ActorMention, role: str, on: dt.date | None) -> Actor:
+    entry = m.resolve(on)
+    return Actor(
+        code=code,
+        role=role,  # type: ignore[arg-type]
+        name=m.text,
+        person=entry.name if entry.kind == "person" else None,
+        office=entry.office,
+    )

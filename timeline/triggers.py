@@ -1,0 +1,142 @@
+"""Trigger patterns: which words, in which syntactic surroundings, announce an event.
+
+The patterns live in ``timeline/data/triggers.toml``; plugins contribute more
+through the ``timeline_event_patterns`` hook. This module only loads them and
+matches them against parsed tokens.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from spacy.tokens import Token
+
+from timeline.models import EVENT_TYPES
+
+LIGHT_VERBS = frozenset({
+    "hold", "have", "pay", "make", "conduct", "cast", "use", "exercise", "begin", "start", "undertake",
+    "carry", "wrap", "end", "complete", "host", "receive", "announce",
+})  # fmt: skip
+
+
+class PatternError(ValueError):
+    """A trigger pattern (from the data file or a plugin) is malformed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """One trigger: a head lemma and part of speech with constraints around it."""
+
+    type: str
+    lemma: str
+    pos: str
+    confidence: float
+    particle: str | None = None
+    objects: frozenset[str] = frozenset()
+    modifiers: frozenset[str] = frozenset()
+    by: frozenset[str] = frozenset()
+    place_preps: frozenset[str] = frozenset()
+    xcomp: frozenset[str] = frozenset()
+    veto_holder: bool = False
+    persona_non_grata: bool = False
+    origin: str = "core"
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any], origin: str = "core") -> Pattern:
+        """Build a pattern from a TOML table or a plugin's dict, checking what it says."""
+        try:
+            kind, lemma, pos = str(data["type"]), str(data["lemma"]).lower(), str(data["pos"]).upper()
+        except KeyError as exc:
+            raise PatternError(f"trigger pattern from {origin} lacks {exc.args[0]!r}") from None
+        if kind not in EVENT_TYPES:
+            raise PatternError(f"trigger pattern from {origin} has unknown type {kind!r}")
+        if pos not in {"VERB", "NOUN"}:
+            raise PatternError(f"trigger pattern from {origin} has pos {pos!r}; use VERB or NOUN")
+
+        def words(key: str) -> frozenset[str]:
+            return frozenset(str(w).lower() for w in data.get(key, ()))
+
+        return cls(
+            type=kind,
+            lemma=lemma,
+            pos=pos,
+            confidence=float(data.get("confidence", 0.7)),
+            particle=data.get("particle"),
+            objects=words("objects"),
+            modifiers=words("modifiers"),
+            by=words("by"),
+            place_preps=words("place_preps"),
+            xcomp=words("xcomp"),
+            veto_holder=bool(data.get("veto_holder", False)),
+            persona_non_grata=bool(data.get("persona_non_grata", False)),
+            origin=origin,
+        )
+
+
+@functools.cache
+def core_patterns() -> tuple[Pattern, ...]:
+    """The patterns shipped with the core."""
+    raw = resources.files("timeline.data").joinpath("triggers.toml").read_text(encoding="utf-8")
+    return tuple(Pattern.from_mapping(t) for t in tomllib.loads(raw)["trigger"])
+
+
+def keyword_regex(patterns: Iterable[Pattern]) -> re.Pattern[str]:
+    """A cheap test for sentences that may hold a trigger, so that only those get parsed."""
+    stems = {p.lemma[:5] for p in patterns} | {"phone", "telephon", "persona non grata", "expel", "vetoe"}
+    return re.compile("|".join(sorted(map(re.escape, stems))), re.IGNORECASE)
+
+
+def _object_heads(token: Token) -> list[Token]:
+    heads = [c for c in token.children if c.dep_ in {"dobj", "nsubjpass", "attr", "oprd"}]
+    if token.pos_ == "NOUN":
+        heads += [g for c in token.children if c.dep_ == "prep" and c.lemma_ == "of" for g in c.children
+                  if g.dep_ == "pobj"]  # fmt: skip
+    if token.dep_ in {"acl", "amod"} and token.tag_ == "VBN":
+        heads.append(token.head)
+    return [x for h in heads for x in (h, *h.conjuncts)]
+
+
+def _modifier_words(token: Token) -> set[str]:
+    words = {c.lemma_.lower() for c in token.children if c.dep_ in {"compound", "amod", "nmod", "npadvmod"}}
+    if token.i >= 2 and token.doc[token.i - 1].text in {"-", "–"}:
+        words.add(token.doc[token.i - 2].lemma_.lower())
+    if token.dep_ in {"dobj", "pobj"} and token.head.lemma_.lower() in {"start", "begin"}:
+        words.add(token.head.lemma_.lower())
+    return words
+
+
+def matches(pattern: Pattern, token: Token) -> bool:
+    """Whether ``token`` is this pattern's head in its surroundings (roles are checked later)."""
+    if token.lemma_.lower() != pattern.lemma:
+        return False
+    pos = "VERB" if token.pos_ in {"VERB", "AUX"} or token.tag_.startswith("VB") else token.pos_
+    if pos == "PROPN":
+        pos = "NOUN"
+    if pos != pattern.pos:
+        return False
+    if pattern.particle and not any(
+        c.dep_ in {"prt", "advmod", "prep"} and c.lower_ == pattern.particle for c in token.children
+    ):
+        return False
+    if pattern.objects and not any(o.lemma_.lower() in pattern.objects for o in _object_heads(token)):
+        return False
+    if pattern.modifiers and not (_modifier_words(token) & pattern.modifiers):
+        return False
+    if pattern.by and not any(
+        c.dep_ == "prep" and c.lower_ in {"by", "over", "on", "via"}
+        and any(g.lemma_.lower() in pattern.by for g in c.children)
+        for c in token.children
+    ):
+        return False
+    if pattern.xcomp and not any(c.dep_ in {"xcomp", "ccomp"} and c.lemma_.lower() in pattern.xcomp
+                                 for c in token.children):  # fmt: skip
+        return False
+    if pattern.persona_non_grata and "persona non grata" not in token.sent.text.lower():
+        return False
+    return True
