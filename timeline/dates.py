@@ -102,8 +102,8 @@ class TimeExpr:
 
     @property
     def sets_anchor(self) -> bool:
-        """True for explicit calendar days, which later relative expressions refer to."""
-        return self.kind == "absolute" and self.day is not None
+        """True for calendar days (dates and weekdays), which later relative expressions count from."""
+        return (self.kind == "absolute" and self.day is not None) or self.kind == "weekday"
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +210,8 @@ def _pick_year(month: int, day: int, ref: dt.date, tense: Tense) -> int:
     """The year of a partial date: past tense looks back from ``ref``, future forward, else nearest."""
     options = [y for y in (ref.year - 1, ref.year, ref.year + 1) if _safe_date(y, month, day)]
     dates = [(y, dt.date(y, month, day)) for y in options]
+    if not dates:  # "February 31": no year makes it a date; the caller treats it as vague
+        return ref.year
     if tense == "past":
         past = [(y, d) for y, d in dates if d <= ref]
         if past:

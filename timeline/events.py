@@ -33,6 +33,11 @@ PLANNED_WORDS = frozenset({"upcoming", "planned", "scheduled", "forthcoming", "e
                            "proposed", "future", "next"})  # fmt: skip
 MODALS = frozenset({"would", "could", "should", "might", "may", "must", "can", "ought"})
 CANCEL_HEADS = frozenset({"cancel", "postpone", "scrap", "delay", "deny", "rule", "call", "shelve", "abandon"})
+# Prepositions inside a noun phrase that still name who the phrase is ("nations such as France",
+# "the President of Russia"); others ("ambassador to China") name someone else.
+NP_PREPS = frozenset({"as", "like", "including", "of", "such"})
+# Whose diplomats are expelled: "officials at the Russian embassy", "staff from the embassy of Iran".
+ENVOY_PREPS = NP_PREPS | {"at", "from", "in"}
 COAGENT_PREPS = frozenset({"along", "together", "jointly", "alongside"})
 REPORTING_CLAUSE_DEPS = frozenset({"relcl", "advcl", "ccomp", "csubj", "parataxis", "acl"})
 VOTE_RE = re.compile(r"\bvot(?:e|es|ed|ing)\b", re.IGNORECASE)
@@ -254,7 +259,7 @@ class EventExtractor:
     # -- roles ------------------------------------------------------------------------
 
     def _np_actors(self, head: Token, mentions: list[ActorMention], on: dt.date | None,
-                   exclude: Token | None = None) -> list[tuple[str, ActorMention]]:  # fmt: skip
+                   exclude: Token | None = None, preps: frozenset[str] = NP_PREPS) -> list[tuple[str, ActorMention]]:  # fmt: skip
         """Actors named in the noun phrase headed by ``head``, leaving out clauses and loose preps."""
         keep: set[int] = set()
         stack = [head]
@@ -266,7 +271,7 @@ class EventExtractor:
             for c in tok.children:
                 if c.dep_ in REPORTING_CLAUSE_DEPS or c.dep_ in {"punct", "cc", "det"}:
                     continue
-                if c.dep_ == "prep" and c.lower_ not in {"as", "like", "including", "of", "such"}:
+                if c.dep_ == "prep" and c.lower_ not in preps:
                     continue
                 stack.append(c)
         doc = head.doc
@@ -284,13 +289,14 @@ class EventExtractor:
             if cur is None:
                 return None
             for c in cur.children:
-                if c.dep_ in {"nsubj", "csubj"}:
+                # a passive subject counts only for a controlling verb ("Macron is scheduled to visit")
+                if c.dep_ in {"nsubj", "csubj"} or (c.dep_ == "nsubjpass" and cur is not verb):
                     if c.lower_ in {"which", "who", "that"} and cur.dep_ == "relcl":
                         return cur.head
                     return c
             if cur.dep_ == "relcl":
                 return cur.head
-            if cur.dep_ in {"xcomp", "pcomp", "conj", "prep", "pobj", "advcl", "acl"} and cur.head is not cur:
+            if cur.dep_ in {"xcomp", "pcomp", "conj", "prep", "pobj", "advcl", "acl", "acomp"} and cur.head is not cur:
                 cur = cur.head
                 continue
             return None
@@ -316,6 +322,10 @@ class EventExtractor:
                     or (c.lower_ == "from" and pattern.type == "expulsion")
                 ):
                     found += [a for g in c.children if g.dep_ == "pobj" for a in self._np_actors(g, mentions, on)]
+                elif c.dep_ == "prep" and c.lower_ == "of" and pattern.type == "expulsion":
+                    # "expulsion of Iranian diplomats from Albania": the parser hangs "from" on the diplomats
+                    found += [a for w in c.subtree if w.dep_ == "prep" and w.lower_ == "from"
+                              for g in w.children if g.dep_ == "pobj" for a in self._np_actors(g, mentions, on)]
             if not found and clause is not None:
                 subj = self._subject(clause)
                 if subj is not None:
@@ -436,7 +446,9 @@ class EventExtractor:
                     out += self._np_actors(h, mentions, on, exclude=trig)
             else:
                 for o in _objects(node):
-                    out += self._np_actors(o, mentions, on)
+                    out += self._np_actors(o, mentions, on, preps=ENVOY_PREPS)
+                if not out:  # the parser often hangs "at the Russian embassy" on the verb
+                    out += pobjs(node, {"at"})
             return out, 1.0
         if kind == "recall":
             for o in [*_objects(node), *_objects(trig)]:
@@ -513,6 +525,10 @@ class EventExtractor:
             return False
         tok = span.root
         owners = {trig.i} | ({clause.i} if clause is not None else set())
+        # the complement a trigger needs is part of it: "ordered them to leave on Monday"
+        owners |= {c.i for c in trig.children if c.dep_ == "xcomp" and c.lemma_.lower() in {"leave", "depart"}}
+        # and so is a small clause: "declared them persona non grata on Monday"
+        owners |= {c.i for c in trig.children if c.dep_ in {"ccomp", "oprd"} and any(g.dep_ == "nsubj" for g in c.children)}
         # a noun trigger inside a prepositional phrase of its clause verb ("for a visit")
         for _ in range(12):
             if tok.i in owners:
@@ -592,7 +608,11 @@ class EventExtractor:
 
 
 def _objects(tok: Token) -> list[Token]:
+    """Direct objects, including the subject of a small clause ("declared them persona non grata")."""
     objs = [c for c in tok.children if c.dep_ in {"dobj", "nsubjpass"}]
+    for c in tok.children:
+        if c.dep_ in {"ccomp", "xcomp", "oprd"}:
+            objs += [g for g in c.children if g.dep_ == "nsubj"]
     return [x for o in objs for x in (o, *o.conjuncts)]
 
 

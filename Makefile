@@ -1,0 +1,31 @@
+# Two entry points: `make demo` (set up, ingest the sample articles into SQLite, serve) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+.PHONY: setup demo test lint openapi bench
+setup: $(BIN)/.installed
+
+demo: setup
+	$(BIN)/timeline ingest --manifest examples/articles/manifest.jsonl
+	$(BIN)/timeline serve
+
+test: setup
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check timeline plugins tests
+	$(BIN)/ruff format --check timeline plugins tests
+	$(BIN)/mypy
+
+openapi: setup
+	$(BIN)/timeline openapi
+
+bench: setup
+	$(BIN)/python benchmarks/extraction.py

@@ -1,0 +1,60 @@
+"""Page furniture every outlet has: share and subscribe lines, "Continue Reading", cookie banners.
+
+Outlet plugins call ``clean_text`` and add their own rules; the generic plugin uses it alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+BOILERPLATE = [
+    r"continue reading", r"read more( on .*)?", r"share( this( article| post| story)?)?( on \w+)?", r"tweet",
+    r"advertisement", r"subscribe( now| to .*)?", r"sign up( for .*)?", r"comments?", r"leave a (reply|comment)",
+    r"related( articles| posts| stories)?", r"trending", r"latest", r"publications", r"connect with us",
+    r"published", r"on", r"open popup", r"welcome back!?", r"print( this)?", r"email( this)?", r"source",
+    r"click here.*", r"follow us.*", r"all rights reserved.*", r"copyright .*", r"photo( credit)?:.*",
+    r"image( credit)?:.*", r"(this|the) (post|article) first appeared on .*", r"support .* - go ad-free!?",
+]  # fmt: skip
+_BOILER_RE = re.compile(rf"^\W*(?:{'|'.join(BOILERPLATE)})\W*$", re.IGNORECASE)
+_END = re.compile(r"[.!?:;\"”’)\]]\s*$")
+
+
+def is_boilerplate(line: str, extra: Iterable[re.Pattern[str]] = ()) -> bool:
+    """Whether a whole line is page furniture rather than article text."""
+    s = line.strip()
+    if not s:
+        return False
+    return bool(_BOILER_RE.match(s)) or any(r.search(s) for r in extra)
+
+
+def join_broken_paragraphs(text: str) -> str:
+    """Rejoin a paragraph split mid-sentence ("... This\\n\\nwill benefit ...")."""
+    paras = re.split(r"\n\s*\n", text)
+    out: list[str] = []
+    for p in paras:
+        if out and out[-1].strip() and not _END.search(out[-1]) and p[:1].islower():
+            out[-1] = out[-1].rstrip() + " " + p.lstrip()
+        else:
+            out.append(p)
+    return "\n\n".join(out)
+
+
+def clean_text(text: str, extra: Iterable[re.Pattern[str]] = ()) -> str:
+    """``text`` without furniture lines and with broken paragraphs rejoined."""
+    extra = list(extra)
+    lines = [line for line in text.replace("\r\n", "\n").split("\n") if not is_boilerplate(line, extra)]
+    return join_broken_paragraphs("\n".join(lines)).strip() + "\n"
+
+
+def first_title(text: str) -> tuple[str | None, str]:
+    """A leading headline (a short line without final punctuation) and the text after it.
+
+    The headline is kept apart: it restates the lead and would only add a vaguer copy of its events.
+    """
+    stripped = text.lstrip("\n")
+    line, _, rest = stripped.partition("\n")
+    candidate = line.strip().lstrip("#").strip()
+    if candidate and len(candidate) < 200 and not re.search(r"[.!?]\s*$", candidate) and rest.strip():
+        return candidate, rest
+    return None, text

@@ -1,0 +1,308 @@
+"""The ``timeline`` command: extract, ingest, serve, export, plugins, openapi.
+
+Every failure ends with a non-zero exit and one line on stderr saying why.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import msgspec
+
+from timeline.export import csv_chunks, jsonl_chunks
+from timeline.html import UnreadablePage, looks_like_html
+from timeline.models import Event, Page
+from timeline.query import DEFAULT_STATUSES, BadFilter, build_filter
+from timeline.settings import Settings
+
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+TEXT_SUFFIXES = {".txt", ".text", ".md"} | HTML_SUFFIXES
+DEFAULT_OPENAPI = Path("openapi/openapi.json")
+
+
+class CliError(Exception):
+    """A problem with the command's input; printed as one line, exit status 2."""
+
+
+# -- reading input ----------------------------------------------------------------------
+
+
+def _date(value: str | None, what: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise CliError(f"{what}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def read_page(path: str, published: dt.date | None = None, url: str | None = None,
+              outlet: str | None = None) -> Page:  # fmt: skip
+    """A page from a file path, or from stdin for ``-``."""
+    if path == "-":
+        content, name = sys.stdin.read(), "stdin"
+    else:
+        p = Path(path)
+        if not p.is_file():
+            raise CliError(f"{path}: no such file")
+        raw = p.read_bytes()
+        if b"\x00" in raw[:4096]:
+            raise CliError(f"{path}: binary file, not an article")
+        try:
+            content = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            content = raw.decode("latin-1")
+        name = p.name
+    is_html = Path(path).suffix.lower() in HTML_SUFFIXES or looks_like_html(content)
+    return Page(content=content, content_type="html" if is_html else "text", url=url, outlet=outlet,
+                published=published, file=name)  # fmt: skip
+
+
+def _expand(paths: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    for path in paths:
+        p = Path(path)
+        if p.is_dir():
+            out += sorted(str(f) for f in p.rglob("*") if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES)
+        else:
+            out.append(path)
+    return out
+
+
+def read_manifest(path: str) -> list[Page]:
+    """Pages listed in a JSON Lines manifest; file paths are relative to the manifest."""
+    mf = Path(path)
+    if not mf.is_file():
+        raise CliError(f"{path}: no such manifest")
+    pages = []
+    for n, line in enumerate(mf.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            entry = json.loads(line)
+            file = entry["file"]
+        except (json.JSONDecodeError, KeyError, TypeError):
+            raise CliError(f"{path}:{n}: each line must be a JSON object with a 'file'") from None
+        page = read_page(str(mf.parent / file), _date(entry.get("published"), f"{path}:{n}: published"),
+                         entry.get("url"), entry.get("outlet"))  # fmt: skip
+        pages.append(msgspec.structs.replace(page, file=file))
+    return pages
+
+
+def gather_pages(args: argparse.Namespace) -> list[Page]:
+    pages = read_manifest(args.manifest) if args.manifest else []
+    published = _date(args.published, "--published")
+    pages += [read_page(p, published, args.url, args.outlet) for p in _expand(args.paths)]
+    if not pages:
+        raise CliError("no input: name files, a directory, '-' for stdin, or --manifest")
+    return pages
+
+
+# -- commands ---------------------------------------------------------------------------
+
+
+def _pipeline(settings: Settings):  # type: ignore[no-untyped-def]
+    from timeline.pipeline import Pipeline
+
+    return Pipeline(settings)
+
+
+def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
+    pages = gather_pages(args)
+    statuses = set(build_filter(status=args.status).statuses)
+    results = _pipeline(settings).process(pages)
+    events: list[Event] = [e for page in results for r in page for e in r.events if e.status in statuses]
+    _write(events, args.format, sys.stdout)
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from tqdm import tqdm
+
+    from timeline.records import record_for
+    from timeline.store import Store
+
+    pages = gather_pages(args)
+    store = Store(settings.database_url)
+    store.create_schema()
+    pipeline = _pipeline(settings)
+    added = skipped = n_events = failed = 0
+    bar = tqdm(total=len(pages), unit="page", disable=args.quiet or len(pages) < 5, file=sys.stderr)
+    for i in range(0, len(pages), 8):
+        chunk = pages[i : i + 8]
+        for page in chunk:
+            try:
+                results = pipeline.process_one(page)
+            except UnreadablePage as exc:
+                failed += 1
+                print(f"timeline: {page.file}: skipped: {exc}", file=sys.stderr)
+                continue
+            for r in results:
+                _, created = store.add(record_for(r))
+                added += created
+                skipped += not created
+                n_events += len(r.events) if created else 0
+        bar.update(len(chunk))
+    bar.close()
+    counts = store.counts()
+    print(f"ingested {added} new article(s) with {n_events} event(s); {skipped} already stored; "
+          f"{failed} unreadable. Store now holds {counts['articles']} article(s), {counts['events']} event(s).",
+          file=sys.stderr)  # fmt: skip
+    return 1 if failed and not added and not skipped else 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from timeline.web.app import create_app
+
+    uvicorn.run(create_app(settings), host=args.host or settings.host, port=args.port or settings.port)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from timeline.store import Store
+
+    f = build_filter(start=args.start, end=args.end, types=args.type, status=args.status, actor=args.actor,
+                     agent=args.agent, target=args.target, outlet=args.outlet, q=args.q, sort=args.sort)  # fmt: skip
+    store = Store(settings.database_url)
+    store.create_schema()
+    out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout  # noqa: SIM115
+    try:
+        _write(store.iter_events(f), args.format, out)
+    finally:
+        if args.output:
+            out.close()
+    return 0
+
+
+def cmd_plugins(args: argparse.Namespace, settings: Settings) -> int:
+    from timeline.plugins import PluginRegistry
+
+    infos = PluginRegistry.from_entry_points(settings.disabled_plugins).infos()
+    if args.json:
+        print(msgspec.json.encode(infos).decode())
+        return 0
+    for info in infos:
+        line = f"{info.name:20} {info.status:9} {info.module or ''}"
+        print(line + (f"  ({info.error})" if info.error else ""))
+    return 0
+
+
+def openapi_document(settings: Settings) -> str:
+    """The OpenAPI document the app generates, as stable pretty JSON."""
+    from timeline.store import Store
+    from timeline.web.app import create_app
+
+    app = create_app(settings, store=Store("sqlite://"), pipeline=_pipeline(settings))
+    return json.dumps(app.openapi_schema.to_schema(), indent=2, sort_keys=True) + "\n"
+
+
+def cmd_openapi(args: argparse.Namespace, settings: Settings) -> int:
+    doc = openapi_document(settings)
+    target = Path(args.output)
+    if args.check:
+        if not target.is_file() or target.read_text(encoding="utf-8") != doc:
+            raise CliError(f"{target} is out of date; run: timeline openapi")
+        return 0
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(doc, encoding="utf-8")
+    print(f"wrote {target}", file=sys.stderr)
+    return 0
+
+
+def _write(events: Iterator[Event] | list[Event], fmt: str, out) -> None:  # type: ignore[no-untyped-def]
+    if fmt == "csv":
+        for chunk in csv_chunks(events):
+            out.write(chunk)
+    else:
+        for line in jsonl_chunks(events):
+            out.write(line.decode())
+    out.flush()
+
+
+# -- argument parsing -------------------------------------------------------------------
+
+
+def _inputs(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="*", help="article files or directories ('-' reads stdin)")
+    p.add_argument("--manifest", help="JSON Lines: {\"file\", \"published\", \"url\", \"outlet\"} per article")
+    p.add_argument("--published", help="publication date of the named files (YYYY-MM-DD)")
+    p.add_argument("--url", help="URL of the named files")
+    p.add_argument("--outlet", help="outlet of the named files")
+
+
+def _filters(p: argparse.ArgumentParser) -> None:
+    for name in ("start", "end", "q"):
+        p.add_argument(f"--{name}")
+    for name in ("type", "actor", "agent", "target", "outlet"):
+        p.add_argument(f"--{name}", action="append")
+    p.add_argument("--sort", default="asc", choices=["asc", "desc"])
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="timeline", description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("extract", help="print the events found in articles, without storing them")
+    _inputs(p)
+    p.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    p.add_argument("--status", action="append",
+                   help=f"statuses to print (default {','.join(DEFAULT_STATUSES)}; 'all' for every one)")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("ingest", help="store articles and their events")
+    _inputs(p)
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("serve", help="run the REST API")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("export", help="write stored events as CSV or JSON Lines")
+    p.add_argument("--format", choices=["csv", "jsonl"], default="csv")
+    p.add_argument("--output", "-o", help="file to write (default stdout)")
+    p.add_argument("--status", action="append")
+    _filters(p)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("plugins", help="list extractor plugins")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_plugins)
+
+    p = sub.add_parser("openapi", help="write (or --check) the OpenAPI document")
+    p.add_argument("--output", default=str(DEFAULT_OPENAPI))
+    p.add_argument("--check", action="store_true", help="fail when the committed document is out of date")
+    p.set_defaults(func=cmd_openapi)
+    return ap
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        return int(args.func(args, settings))
+    except (CliError, BadFilter, UnreadablePage, ValueError) as exc:
+        print(f"timeline: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # the one line the user sees; the traceback is for --debug runs
+        from timeline.nlp import ModelNotInstalled
+        from timeline.store import StoreError
+
+        if isinstance(exc, ModelNotInstalled | StoreError):
+            print(f"timeline: error: {exc}", file=sys.stderr)
+            return 2
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""From pages to articles to events: the core's one entry point for the CLI, the API and batch workers.
+
+No web or database code here: a ``Pipeline`` takes ``Page`` objects and gives
+back articles with their events.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import msgspec
+
+from timeline.actors import gazetteer
+from timeline.events import EventExtractor
+from timeline.html import UnreadablePage, to_text_page
+from timeline.models import Article, Event, Page
+from timeline.nlp import load, sentencizer
+from timeline.plugins import GENERIC, PluginRegistry
+from timeline.settings import Settings
+from timeline.triggers import Pattern, PatternError, core_patterns
+
+MAX_TEXT_CHARS = 2_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """One article found on a page, the plugin that read it, and its events."""
+
+    article: Article
+    plugin: str
+    events: list[Event]
+
+
+class Pipeline:
+    """Reads pages with the right plugin and extracts events. Build once per process."""
+
+    def __init__(self, settings: Settings | None = None, registry: PluginRegistry | None = None) -> None:
+        self.settings = settings or Settings.from_env()
+        self.registry = registry or PluginRegistry.from_entry_points(self.settings.disabled_plugins)
+
+    @functools.cached_property
+    def extractor(self) -> EventExtractor:
+        """The event extractor; spaCy is loaded on first use, not at start-up."""
+        return EventExtractor(load(self.settings.spacy_model), sentencizer(), gazetteer(), core_patterns())
+
+    def articles(self, page: Page) -> tuple[str, list[Article]]:
+        """The plugin that recognised ``page`` and the articles it found there."""
+        if not page.content.strip():
+            raise UnreadablePage("the article is empty")
+        if "\x00" in page.content:
+            raise UnreadablePage("the article is binary, not text")
+        if len(page.content) > MAX_TEXT_CHARS:
+            raise UnreadablePage(f"the article is longer than {MAX_TEXT_CHARS} characters")
+        page = to_text_page(page)
+        name = self.registry.recognise(page=page) or GENERIC
+        text = page.content.replace("\r\n", "\n")
+        cleaned = self._call(name, "timeline_clean", text=text, page=page)
+        text = cleaned if isinstance(cleaned, str) else text
+        split = self._call(name, "timeline_split", text=text, page=page)
+        arts = list(split) if split else [Article(text=text, published=page.published, url=page.url, file=page.file)]
+        # The page's metadata is the fallback for what a plugin left out, never a replacement.
+        arts = [
+            msgspec.structs.replace(
+                a,
+                published=a.published or page.published,
+                outlet=a.outlet or page.outlet or (name if name != GENERIC else None),
+                url=a.url or page.url,
+                file=a.file or page.file,
+            )
+            for a in arts
+            if a.text.strip()
+        ]
+        return name, arts
+
+    def _call(self, name: str, hook: str, **kwargs: object) -> object:
+        result = self.registry.call_one(name, hook, **kwargs)
+        if result is None and name != GENERIC:
+            result = self.registry.call_one(GENERIC, hook, **kwargs)
+        return result
+
+    def patterns_for(self, plugin: str) -> list[Pattern]:
+        """Trigger patterns a plugin adds for its own articles; malformed ones are reported and skipped."""
+        raw = self.registry.call_one(plugin, "timeline_event_patterns") or []
+        out = []
+        for item in raw:
+            try:
+                out.append(Pattern.from_mapping(item, origin=plugin))
+            except PatternError as exc:
+                warnings.warn(str(exc), stacklevel=2)
+        return out
+
+    def process(self, pages: Sequence[Page]) -> list[list[Result]]:
+        """Articles and events for each page, batching the parse across all of them."""
+        per_page = [self.articles(p) for p in pages]
+        flat = [(name, a) for name, arts in per_page for a in arts]
+        extra = {name: self.patterns_for(name) for name in {n for n, _ in flat}}
+        events = self.extractor.extract([a for _, a in flat], [extra[n] for n, _ in flat])
+        out: list[list[Result]] = []
+        k = 0
+        for name, arts in per_page:
+            out.append([Result(a, name, events[k + i]) for i, a in enumerate(arts)])
+            k += len(arts)
+        return out
+
+    def process_one(self, page: Page) -> list[Result]:
+        """Articles and events of one page."""
+        return self.process([page])[0]

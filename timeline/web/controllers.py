@@ -1,0 +1,120 @@
+"""REST controllers, one per resource. Store and pipeline arrive by dependency injection."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from litestar import Controller, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import Parameter
+from litestar.response import Stream
+
+from timeline.export import csv_chunks
+from timeline.html import UnreadablePage
+from timeline.models import ArticleRecord, Event, Page, PluginInfo
+from timeline.pipeline import Pipeline
+from timeline.query import EventFilter, build_filter
+from timeline.records import record_for
+from timeline.store import Store
+from timeline.web.schemas import ArticleIn, EventsOut, IngestOut
+
+ID_PATTERN = r"^[0-9a-f]{1,40}$"
+
+
+def event_filter(
+    start: str | None = Parameter(default=None, description="Events on or after this date (YYYY[-MM[-DD]])."),
+    end: str | None = Parameter(default=None, description="Events on or before this date; ranges overlap."),
+    types: list[str] | None = Parameter(query="type", default=None, description="Event types; repeat or comma."),
+    status: list[str] | None = Parameter(
+        default=None, description="occurred, planned, hypothetical, denied or all (default occurred,planned)."
+    ),
+    actor: list[str] | None = Parameter(default=None, description="Actor code in any role (ISO alpha-3, UN, ...)."),
+    agent: list[str] | None = Parameter(default=None, description="Actor code as agent."),
+    target: list[str] | None = Parameter(default=None, description="Actor code as target."),
+    outlet: list[str] | None = Parameter(default=None, description="Outlet name."),
+    q: str | None = Parameter(default=None, description="Text in the evidence sentence."),
+    min_confidence: float | None = Parameter(default=None, description="Lowest confidence, 0 to 1."),
+    sort: str = Parameter(default="asc", description="By date: asc or desc."),
+    limit: int = Parameter(default=100, description="Events per page, 1 to 1000."),
+    cursor: str | None = Parameter(default=None, description="The `next` token of the previous page."),
+) -> EventFilter:
+    """The query parameters every event listing and export accepts."""
+    return build_filter(
+        start=start, end=end, types=types, status=status, actor=actor, agent=agent, target=target, outlet=outlet,
+        q=q, min_confidence=min_confidence, sort=sort, limit=limit, cursor=cursor,
+    )  # fmt: skip
+
+
+class ArticleController(Controller):
+    path = "/articles"
+    tags = ["articles"]
+
+    @post("/", sync_to_thread=True, summary="Read an article and store it with its events")
+    def create(self, data: ArticleIn, store: Store, pipeline: Pipeline) -> IngestOut:
+        """Extract events from a page (plain text or HTML) and store each article on it, all or nothing.
+
+        Sending the same article again changes nothing and returns it as stored.
+        """
+        if (data.text is None) == (data.html is None):
+            raise UnreadablePage("send exactly one of 'text' and 'html'")
+        page = Page(
+            content=data.text if data.text is not None else data.html or "",
+            content_type="text" if data.text is not None else "html",
+            url=data.url, outlet=data.outlet, published=data.published, file=data.file,
+        )  # fmt: skip
+        results = pipeline.process_one(page)
+        stored = [store.add(record_for(r)) for r in results]
+        plugin = results[0].plugin if results else "generic"
+        return IngestOut(plugin=plugin, created=[c for _, c in stored], articles=[a for a, _ in stored])
+
+    @get("/{article_id:str}", sync_to_thread=True, summary="One stored article with its events")
+    def read(self, article_id: str, store: Store) -> ArticleRecord:
+        record = store.get_article(article_id)
+        if record is None:
+            raise NotFoundException(f"no article with id {article_id!r}")
+        return record
+
+
+class EventController(Controller):
+    path = "/events"
+    tags = ["events"]
+
+    @get("/", sync_to_thread=True, summary="Events, filtered and paged by cursor")
+    def list_events(
+        self, filters: EventFilter, store: Store,
+        count: bool = Parameter(default=False, description="Also return the total number of matches."),
+    ) -> EventsOut:  # fmt: skip
+        page = store.query_events(filters, count=count)
+        return EventsOut(items=page.items, next=page.next, total=page.total)
+
+    @get("/{event_id:str}", sync_to_thread=True, summary="One event")
+    def read(self, event_id: str, store: Store) -> Event:
+        event = store.get_event(event_id)
+        if event is None:
+            raise NotFoundException(f"no event with id {event_id!r}")
+        return event
+
+
+class ExportController(Controller):
+    path = "/export.csv"
+    tags = ["export"]
+
+    @get("/", summary="Events as CSV (same filters as /events), streamed", media_type="text/csv", sync_to_thread=False)
+    def export_csv(self, filters: EventFilter, store: Store) -> Stream:
+        def chunks() -> Iterator[str]:
+            yield from csv_chunks(store.iter_events(filters))
+
+        return Stream(
+            chunks(),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="timeline.csv"'},
+        )
+
+
+class PluginController(Controller):
+    path = "/plugins"
+    tags = ["plugins"]
+
+    @get("/", summary="Extractor plugins and whether they loaded", sync_to_thread=False)
+    def list_plugins(self, pipeline: Pipeline) -> list[PluginInfo]:
+        return pipeline.registry.infos()
