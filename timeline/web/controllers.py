@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Annotated
 
 from litestar import Controller, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
-from litestar.params import Parameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import Stream
 
 from timeline.export import csv_chunks
@@ -22,21 +24,21 @@ ID_PATTERN = r"^[0-9a-f]{1,40}$"
 
 
 def event_filter(
-    start: str | None = Parameter(default=None, description="Events on or after this date (YYYY[-MM[-DD]])."),
-    end: str | None = Parameter(default=None, description="Events on or before this date; ranges overlap."),
-    types: list[str] | None = Parameter(query="type", default=None, description="Event types; repeat or comma."),
-    status: list[str] | None = Parameter(
-        default=None, description="occurred, planned, hypothetical, denied or all (default occurred,planned)."
-    ),
-    actor: list[str] | None = Parameter(default=None, description="Actor code in any role (ISO alpha-3, UN, ...)."),
-    agent: list[str] | None = Parameter(default=None, description="Actor code as agent."),
-    target: list[str] | None = Parameter(default=None, description="Actor code as target."),
-    outlet: list[str] | None = Parameter(default=None, description="Outlet name."),
-    q: str | None = Parameter(default=None, description="Text in the evidence sentence."),
-    min_confidence: float | None = Parameter(default=None, description="Lowest confidence, 0 to 1."),
-    sort: str = Parameter(default="asc", description="By date: asc or desc."),
-    limit: int = Parameter(default=100, description="Events per page, 1 to 1000."),
-    cursor: str | None = Parameter(default=None, description="The `next` token of the previous page."),
+    start: Annotated[str | None, QueryParameter(description="Events on or after this date (YYYY[-MM[-DD]]).")] = None,
+    end: Annotated[str | None, QueryParameter(description="Events on or before this date; ranges overlap.")] = None,
+    types: Annotated[list[str] | None, QueryParameter(name="type", description="Event types; repeat or comma.")] = None,
+    status: Annotated[list[str] | None, QueryParameter(
+        description="occurred, planned, hypothetical, denied or all (default occurred,planned)."
+    )] = None,
+    actor: Annotated[list[str] | None, QueryParameter(description="Actor code in any role (ISO alpha-3, UN, ...).")] = None,
+    agent: Annotated[list[str] | None, QueryParameter(description="Actor code as agent.")] = None,
+    target: Annotated[list[str] | None, QueryParameter(description="Actor code as target.")] = None,
+    outlet: Annotated[list[str] | None, QueryParameter(description="Outlet name.")] = None,
+    q: Annotated[str | None, QueryParameter(description="Text in the evidence sentence.")] = None,
+    min_confidence: Annotated[float | None, QueryParameter(description="Lowest confidence, 0 to 1.")] = None,
+    sort: Annotated[str, QueryParameter(description="By date: asc or desc.")] = "asc",
+    limit: Annotated[int, QueryParameter(description="Events per page, 1 to 1000.")] = 100,
+    cursor: Annotated[str | None, QueryParameter(description="The `next` token of the previous page.")] = None,
 ) -> EventFilter:
     """The query parameters every event listing and export accepts."""
     return build_filter(
@@ -50,7 +52,7 @@ class ArticleController(Controller):
     tags = ["articles"]
 
     @post("/", sync_to_thread=True, summary="Read an article and store it with its events")
-    def create(self, data: ArticleIn, store: Store, pipeline: Pipeline) -> IngestOut:
+    def create(self, data: JSONBody[ArticleIn], store: NamedDependency[Store], pipeline: NamedDependency[Pipeline]) -> IngestOut:
         """Extract events from a page (plain text or HTML) and store each article on it, all or nothing.
 
         Sending the same article again changes nothing and returns it as stored.
@@ -68,7 +70,7 @@ class ArticleController(Controller):
         return IngestOut(plugin=plugin, created=[c for _, c in stored], articles=[a for a, _ in stored])
 
     @get("/{article_id:str}", sync_to_thread=True, summary="One stored article with its events")
-    def read(self, article_id: str, store: Store) -> ArticleRecord:
+    def read(self, article_id: FromPath[str], store: NamedDependency[Store]) -> ArticleRecord:
         record = store.get_article(article_id)
         if record is None:
             raise NotFoundException(f"no article with id {article_id!r}")
@@ -81,14 +83,14 @@ class EventController(Controller):
 
     @get("/", sync_to_thread=True, summary="Events, filtered and paged by cursor")
     def list_events(
-        self, filters: EventFilter, store: Store,
-        count: bool = Parameter(default=False, description="Also return the total number of matches."),
+        self, filters: NamedDependency[EventFilter], store: NamedDependency[Store],
+        count: Annotated[bool, QueryParameter(description="Also return the total number of matches.")] = False,
     ) -> EventsOut:  # fmt: skip
         page = store.query_events(filters, count=count)
         return EventsOut(items=page.items, next=page.next, total=page.total)
 
     @get("/{event_id:str}", sync_to_thread=True, summary="One event")
-    def read(self, event_id: str, store: Store) -> Event:
+    def read(self, event_id: FromPath[str], store: NamedDependency[Store]) -> Event:
         event = store.get_event(event_id)
         if event is None:
             raise NotFoundException(f"no event with id {event_id!r}")
@@ -100,7 +102,7 @@ class ExportController(Controller):
     tags = ["export"]
 
     @get("/", summary="Events as CSV (same filters as /events), streamed", media_type="text/csv", sync_to_thread=False)
-    def export_csv(self, filters: EventFilter, store: Store) -> Stream:
+    def export_csv(self, filters: NamedDependency[EventFilter], store: NamedDependency[Store]) -> Stream:
         def chunks() -> Iterator[str]:
             yield from csv_chunks(store.iter_events(filters))
 
@@ -116,5 +118,5 @@ class PluginController(Controller):
     tags = ["plugins"]
 
     @get("/", summary="Extractor plugins and whether they loaded", sync_to_thread=False)
-    def list_plugins(self, pipeline: Pipeline) -> list[PluginInfo]:
+    def list_plugins(self, pipeline: NamedDependency[Pipeline]) -> list[PluginInfo]:
         return pipeline.registry.infos()

@@ -1,0 +1,38 @@
+"""The seed development set, scored with the shared score.py (skipped when ../shared is absent)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import SHARED
+from timeline.cli import read_manifest
+from timeline.pipeline import Pipeline
+
+MANIFEST = SHARED / "seeds" / "manifest.jsonl"
+GOLD = SHARED / "eval" / "seeds.gold.jsonl"
+SCORE = SHARED / "eval" / "score.py"
+
+pytestmark = pytest.mark.skipif(not (MANIFEST.is_file() and GOLD.is_file() and SCORE.is_file()),
+                                reason="the seed set lives in ../shared, which is not beside this checkout")  # fmt: skip
+
+
+def test_seed_score(pipeline: Pipeline, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    pages = read_manifest(str(MANIFEST))
+    pred = tmp_path / "pred.jsonl"
+    with pred.open("w", encoding="utf-8") as fh:
+        for results in pipeline.process(pages):
+            for r in results:
+                for e in r.events:
+                    if e.status in {"occurred", "planned"}:
+                        fh.write(json.dumps({"article": e.article, "type": e.type, "agents": e.agents,
+                                             "targets": e.targets, "date_start": str(e.date_start),
+                                             "date_precision": e.date_precision}) + "\n")  # fmt: skip
+    out = subprocess.run([sys.executable, str(SCORE), "--gold", str(GOLD), "--pred", str(pred), "--manifest",
+                          str(MANIFEST), "--json", "--quiet"], capture_output=True, text=True, check=True)  # fmt: skip
+    summary = json.loads(out.stdout.strip().splitlines()[-1])
+    assert summary["f1"] >= 0.95, out.stdout
+    assert summary["date_acc"] >= 0.95, out.stdout
