@@ -62,7 +62,10 @@ def test_events_filters_and_cursor(client: TestClient) -> None:
     both = client.get("/events", params={"type": ["recall", "expulsion"]}).json()["items"]
     assert {e["type"] for e in both} == {"recall", "expulsion"}
     assert len(client.get("/events", params={"actor": "TUR"}).json()["items"]) == 1
-    assert client.get("/events", params={"start": "2018-03-15", "end": "2018-03-15"}).json()["items"][0]["type"] == "recall"
+    assert (
+        client.get("/events", params={"start": "2018-03-15", "end": "2018-03-15"}).json()["items"][0]["type"]
+        == "recall"
+    )
     assert client.get("/events", params={"q": "phoned"}).json()["items"][0]["type"] == "phone_call"
     page1 = client.get("/events", params={"limit": 2, "sort": "desc"}).json()
     page2 = client.get("/events", params={"limit": 2, "sort": "desc", "cursor": page1["next"]}).json()

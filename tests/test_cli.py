@@ -16,7 +16,9 @@ from timeline.cli import main, openapi_document
 from timeline.settings import Settings
 
 
-def run(args: list[str], env: dict[str, str] | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    args: list[str], env: dict[str, str] | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "timeline.cli", *args], capture_output=True, text=True,
                           env=env, input=stdin, cwd=ROOT, timeout=300)  # fmt: skip
 
@@ -58,7 +60,9 @@ def test_errors_are_one_line(tmp_path: Path, args: list[str], needle: str) -> No
     assert needle in r.stderr and len(r.stderr.strip().splitlines()) == 1
 
 
-def test_ingest_then_export(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_ingest_then_export(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("TIMELINE_DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite3'}")
     assert main(["ingest", "--quiet", "--manifest", str(EXAMPLES / "manifest.jsonl")]) == 0
     first = capsys.readouterr().err

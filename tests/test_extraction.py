@@ -137,7 +137,10 @@ def test_narrative_anchor_dates_relative_expressions(extract) -> None:  # type: 
 def test_weekday_sets_anchor(extract) -> None:  # type: ignore[no-untyped-def]
     text = "Norway expelled two Russian diplomats on Thursday.\n\nA day earlier, Denmark expelled one Russian diplomat."
     events = sorted(extract(text, "2023-04-14"), key=lambda e: e.agents)
-    assert [(e.agents, e.date_start.isoformat()) for e in events] == [(("DNK",), "2023-04-12"), (("NOR",), "2023-04-13")]
+    assert [(e.agents, e.date_start.isoformat()) for e in events] == [
+        (("DNK",), "2023-04-12"),
+        (("NOR",), "2023-04-13"),
+    ]
 
 
 def test_mentions_of_one_event_merge(extract) -> None:  # type: ignore[no-untyped-def]

@@ -7,14 +7,13 @@ import types
 import warnings
 
 import pytest
+import timeline_plugins.generic as generic
 
 from timeline.hookspecs import hookimpl
 from timeline.models import Article, Page
 from timeline.pipeline import Pipeline
 from timeline.plugins import PluginRegistry, PluginWarning
 from timeline.settings import Settings
-
-import timeline_plugins.generic as generic  # noqa: I001
 
 
 def outlet_plugin(name: str, domain: str) -> types.SimpleNamespace:

@@ -16,8 +16,10 @@ MANIFEST = SHARED / "seeds" / "manifest.jsonl"
 GOLD = SHARED / "eval" / "seeds.gold.jsonl"
 SCORE = SHARED / "eval" / "score.py"
 
-pytestmark = pytest.mark.skipif(not (MANIFEST.is_file() and GOLD.is_file() and SCORE.is_file()),
-                                reason="the seed set lives in ../shared, which is not beside this checkout")  # fmt: skip
+pytestmark = pytest.mark.skipif(
+    not (MANIFEST.is_file() and GOLD.is_file() and SCORE.is_file()),
+    reason="the seed set lives in ../shared, which is not beside this checkout",
+)
 
 
 def test_seed_score(pipeline: Pipeline, tmp_path) -> None:  # type: ignore[no-untyped-def]

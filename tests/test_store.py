@@ -60,8 +60,16 @@ def test_filters(store: Store) -> None:
     evs = [
         make_event(1, "a1", start=dt.date(2020, 1, 10)),
         make_event(2, "a1", type_="veto", start=dt.date(2020, 2, 1), agents=("USA",), targets=()),
-        make_event(3, "a1", type_="expulsion", start=dt.date(2020, 3, 1), end=dt.date(2020, 3, 5),
-                   agents=("GBR",), targets=("RUS",), evidence="Britain expelled Russian diplomats."),  # fmt: skip
+        make_event(
+            3,
+            "a1",
+            type_="expulsion",
+            start=dt.date(2020, 3, 1),
+            end=dt.date(2020, 3, 5),
+            agents=("GBR",),
+            targets=("RUS",),
+            evidence="Britain expelled Russian diplomats.",
+        ),
         make_event(4, "a1", type_="visit", start=None, status="hypothetical"),
         make_event(5, "a1", type_="visit", start=None),
     ]

@@ -142,18 +142,18 @@ def gazetteer() -> Gazetteer:
         for name in names.split("|"):
             add(name, Entry(code, "org", name))
     for row in _data_lines("people.tsv"):
-        names, code, office = row[0].split("|"), row[1], row[2]
+        aliases, code, office = row[0].split("|"), row[1], row[2]
         start = _date(row[3]) if len(row) > 3 else None
         end = _date(row[4]) if len(row) > 4 else None
-        for name in names:
-            add(name, Entry(code, "person", names[0], office, start, end))
+        for name in aliases:
+            add(name, Entry(code, "person", aliases[0], office, start, end))
     for words, code in _data_lines("offices.tsv"):
         # Offices are matched case-insensitively by listing the common capitalisations.
         for variant in {words, words.title(), words.capitalize()}:
             add(variant, Entry(code, "office", words))
     # A person with several offices is listed once per office; keep the latest first so
     # that an undated mention reads as the current office.
-    for key, readings in entries.items():
+    for readings in entries.values():
         readings.sort(key=lambda e: e.start or dt.date.min, reverse=True)
     gaz = Gazetteer(entries)
     gaz.veto_holders = veto_holders

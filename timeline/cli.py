@@ -231,7 +231,7 @@ def _write(events: Iterator[Event] | list[Event], fmt: str, out) -> None:  # typ
 
 def _inputs(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="*", help="article files or directories ('-' reads stdin)")
-    p.add_argument("--manifest", help="JSON Lines: {\"file\", \"published\", \"url\", \"outlet\"} per article")
+    p.add_argument("--manifest", help='JSON Lines: {"file", "published", "url", "outlet"} per article')
     p.add_argument("--published", help="publication date of the named files (YYYY-MM-DD)")
     p.add_argument("--url", help="URL of the named files")
     p.add_argument("--outlet", help="outlet of the named files")
@@ -252,8 +252,11 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("extract", help="print the events found in articles, without storing them")
     _inputs(p)
     p.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
-    p.add_argument("--status", action="append",
-                   help=f"statuses to print (default {','.join(DEFAULT_STATUSES)}; 'all' for every one)")
+    p.add_argument(
+        "--status",
+        action="append",
+        help=f"statuses to print (default {','.join(DEFAULT_STATUSES)}; 'all' for every one)",
+    )
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("ingest", help="store articles and their events")

@@ -109,7 +109,9 @@ class EventExtractor:
 
     # -- public API -----------------------------------------------------------------
 
-    def extract(self, articles: Sequence[Article], extra_patterns: Sequence[Sequence[Pattern]] = ()) -> list[list[Event]]:
+    def extract(
+        self, articles: Sequence[Article], extra_patterns: Sequence[Sequence[Pattern]] = ()
+    ) -> list[list[Event]]:
         """Events of each article, in the order given. ``extra_patterns[i]`` apply to article ``i`` only."""
         plans = []
         jobs: list[tuple[int, Sentence]] = []
@@ -171,9 +173,7 @@ class EventExtractor:
             return None
         if pattern.place_preps and not targets:
             return None
-        if pattern.veto_holder and not any(
-            c in self.gaz.veto_holders.get("UNSC", frozenset()) for c in agent_codes
-        ):
+        if pattern.veto_holder and not any(c in self.gaz.veto_holders.get("UNSC", frozenset()) for c in agent_codes):
             return None
         if pattern.type == "recall" and not targets:
             targets = self._context_targets(sents, sent, mentions, agent_codes, on)
@@ -183,9 +183,8 @@ class EventExtractor:
             confidence *= 0.85
 
         date, basis = self._date(art, sents, sent, doc, trig, clause, exprs, tense, pattern)
-        if date is not None and date.start is not None and art.published is not None:
-            if date.start > art.published and status == "occurred":
-                status = "planned"
+        if date and date.start and art.published and date.start > art.published and status == "occurred":
+            status = "planned"
         start = sent.start
         source = _source_at(art, start)
         return Draft(
@@ -244,7 +243,7 @@ class EventExtractor:
                 return "hypothetical", None
             if lemma == "have" and any(c.dep_ == "xcomp" for c in n.children):
                 return "hypothetical", None  # "Russia has to expel" is an obligation, not an act
-            if lemma in PLANNED_HEADS or lemma == "be" and n.lower_ in {"is", "are", "was"} and node.dep_ == "xcomp":
+            if lemma in PLANNED_HEADS or (lemma == "be" and n.lower_ in {"is", "are", "was"} and node.dep_ == "xcomp"):
                 return "planned", "future"
         if any(c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether"} for c in words):
             return "hypothetical", None
@@ -258,8 +257,14 @@ class EventExtractor:
 
     # -- roles ------------------------------------------------------------------------
 
-    def _np_actors(self, head: Token, mentions: list[ActorMention], on: dt.date | None,
-                   exclude: Token | None = None, preps: frozenset[str] = NP_PREPS) -> list[tuple[str, ActorMention]]:  # fmt: skip
+    def _np_actors(
+        self,
+        head: Token,
+        mentions: list[ActorMention],
+        on: dt.date | None,
+        exclude: Token | None = None,
+        preps: frozenset[str] = NP_PREPS,
+    ) -> list[tuple[str, ActorMention]]:
         """Actors named in the noun phrase headed by ``head``, leaving out clauses and loose preps."""
         keep: set[int] = set()
         stack = [head]
@@ -318,14 +323,21 @@ class EventExtractor:
                 elif c.dep_ in {"compound", "amod"} and pattern.type != "phone_call":
                     found += [(code, m) for code, m in self._np_actors(c, mentions, on) if m.kind != "seat"]
                 elif c.dep_ == "prep" and (
-                    c.lower_ == "by" or (c.lower_ == "of" and pattern.type == "visit")
+                    c.lower_ == "by"
+                    or (c.lower_ == "of" and pattern.type == "visit")
                     or (c.lower_ == "from" and pattern.type == "expulsion")
                 ):
                     found += [a for g in c.children if g.dep_ == "pobj" for a in self._np_actors(g, mentions, on)]
                 elif c.dep_ == "prep" and c.lower_ == "of" and pattern.type == "expulsion":
                     # "expulsion of Iranian diplomats from Albania": the parser hangs "from" on the diplomats
-                    found += [a for w in c.subtree if w.dep_ == "prep" and w.lower_ == "from"
-                              for g in w.children if g.dep_ == "pobj" for a in self._np_actors(g, mentions, on)]
+                    found += [
+                        a
+                        for w in c.subtree
+                        if w.dep_ == "prep" and w.lower_ == "from"
+                        for g in w.children
+                        if g.dep_ == "pobj"
+                        for a in self._np_actors(g, mentions, on)
+                    ]
             if not found and clause is not None:
                 subj = self._subject(clause)
                 if subj is not None:
@@ -366,7 +378,7 @@ class EventExtractor:
                     if c.dep_ == "dobj":
                         found += self._np_actors(c, mentions, on)
         orgs_ok = pattern.type in {"visit", "phone_call"}
-        found = [(c, m) for c, m in found if orgs_ok or len(c) == 3 and m.kind != "org"]
+        found = [(c, m) for c, m in found if orgs_ok or (len(c) == 3 and m.kind != "org")]
         return _dedupe(found), quality
 
     def _possessor(self, tok: Token, mentions: list[ActorMention], sents: list[Sentence], sent: Sentence,
@@ -528,7 +540,9 @@ class EventExtractor:
         # the complement a trigger needs is part of it: "ordered them to leave on Monday"
         owners |= {c.i for c in trig.children if c.dep_ == "xcomp" and c.lemma_.lower() in {"leave", "depart"}}
         # and so is a small clause: "declared them persona non grata on Monday"
-        owners |= {c.i for c in trig.children if c.dep_ in {"ccomp", "oprd"} and any(g.dep_ == "nsubj" for g in c.children)}
+        owners |= {
+            c.i for c in trig.children if c.dep_ in {"ccomp", "oprd"} and any(g.dep_ == "nsubj" for g in c.children)
+        }
         # a noun trigger inside a prepositional phrase of its clause verb ("for a visit")
         for _ in range(12):
             if tok.i in owners:
@@ -570,7 +584,8 @@ class EventExtractor:
         confidence = min(0.99, lead.confidence + 0.03 * (len(group) - 1))
         on = date.start if date is not None and date.start is not None else art.published
         actors = tuple(
-            [_actor(code, m, "agent", on) for code, m in agents] + [_actor(code, m, "target", on) for code, m in targets]
+            [_actor(code, m, "agent", on) for code, m in agents]
+            + [_actor(code, m, "target", on) for code, m in targets]
         )
         agent_list = tuple(c for c, _ in agents)
         target_list = tuple(c for c, _ in targets)

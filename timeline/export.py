@@ -34,10 +34,8 @@ def csv_chunks(events: Iterable[Event], batch: int = 500) -> Iterator[str]:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(CSV_FIELDS)
-    n = 0
-    for e in events:
+    for n, e in enumerate(events, 1):
         writer.writerow(csv_row(e))
-        n += 1
         if n % batch == 0:
             yield buf.getvalue()
             buf.seek(0)

@@ -60,7 +60,14 @@ class Pipeline:
         cleaned = self._call(name, "timeline_clean", text=text, page=page)
         text = cleaned if isinstance(cleaned, str) else text
         split = self._call(name, "timeline_split", text=text, page=page)
-        arts = list(split) if split else [Article(text=text, published=page.published, url=page.url, file=page.file)]
+        if split is not None and not (isinstance(split, list) and all(isinstance(a, Article) for a in split)):
+            self.registry.report(name, "timeline_split must return a list of Article")
+            split = self._call(GENERIC, "timeline_split", text=text, page=page)
+        arts: list[Article] = (
+            list(split)
+            if isinstance(split, list) and split
+            else [Article(text=text, published=page.published, url=page.url, file=page.file)]
+        )
         # The page's metadata is the fallback for what a plugin left out, never a replacement.
         arts = [
             msgspec.structs.replace(

@@ -90,9 +90,13 @@ class PluginRegistry:
             try:
                 return impl.function(**{k: kwargs[k] for k in impl.argnames})
             except Exception as exc:
-                self._fail(name, self._info[name].module, f"raised in {hook}: {type(exc).__name__}: {exc}")
+                self.report(name, f"raised in {hook}: {type(exc).__name__}: {exc}")
                 return None
         return None
+
+    def report(self, name: str, problem: str) -> None:
+        """Mark plugin ``name`` as failed with ``problem`` and stop calling it."""
+        self._fail(name, self._info[name].module if name in self._info else None, problem)
 
     def recognise(self, **kwargs: Any) -> str | None:
         """The name of the plugin most sure the page is its outlet's (ties go to the first name)."""
@@ -100,13 +104,13 @@ class PluginRegistry:
         for impl in list(self.pm.hook.timeline_recognise.get_hookimpls()):
             name = impl.plugin_name
             try:
-                score = impl.function(**{k: kwargs[k] for k in impl.argnames})
+                value: Any = impl.function(**{k: kwargs[k] for k in impl.argnames})
+                if value is None:
+                    continue
+                score = float(value)
             except Exception as exc:
-                self._fail(name, self._info[name].module, f"raised in timeline_recognise: {exc}")
+                self.report(name, f"raised in timeline_recognise: {type(exc).__name__}: {exc}")
                 continue
-            if score is None:
-                continue
-            score = float(score)
             if best is None or score > best[0] or (score == best[0] and name < best[1]):
                 best = (score, name)
         return best[1] if best else None

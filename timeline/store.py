@@ -120,10 +120,17 @@ class Store:
                 return existing, False
             conn.execute(
                 articles.insert().values(
-                    id=record.id, title=record.title, text=record.text, url=record.url, file=record.file,
-                    outlet=record.outlet, published=record.published, source=record.source, byline=record.byline,
+                    id=record.id,
+                    title=record.title,
+                    text=record.text,
+                    url=record.url,
+                    file=record.file,
+                    outlet=record.outlet,
+                    published=record.published,
+                    source=record.source,
+                    byline=record.byline,
                     ingested_at=record.ingested_at,
-                )  # fmt: skip
+                )
             )
             known = {
                 r[0] for r in conn.execute(sa.select(events.c.id).where(events.c.id.in_([e.id for e in record.events])))
@@ -196,7 +203,9 @@ class Store:
         stmt = stmt.order_by(order).limit(f.limit + 1)
         with self.engine.connect() as conn:
             rows = conn.execute(stmt).all()
-            total = conn.execute(sa.select(sa.func.count()).select_from(events).where(*where)).scalar() if count else None
+            total = (
+                conn.execute(sa.select(sa.func.count()).select_from(events).where(*where)).scalar() if count else None
+            )
         more = len(rows) > f.limit
         rows = rows[: f.limit]
         nxt = encode_cursor(rows[-1][1]) if more and rows else None

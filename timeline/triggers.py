@@ -129,7 +129,8 @@ def matches(pattern: Pattern, token: Token) -> bool:
     if pattern.modifiers and not (_modifier_words(token) & pattern.modifiers):
         return False
     if pattern.by and not any(
-        c.dep_ == "prep" and c.lower_ in {"by", "over", "on", "via"}
+        c.dep_ == "prep"
+        and c.lower_ in {"by", "over", "on", "via"}
         and any(g.lemma_.lower() in pattern.by for g in c.children)
         for c in token.children
     ):
@@ -137,6 +138,4 @@ def matches(pattern: Pattern, token: Token) -> bool:
     if pattern.xcomp and not any(c.dep_ in {"xcomp", "ccomp"} and c.lemma_.lower() in pattern.xcomp
                                  for c in token.children):  # fmt: skip
         return False
-    if pattern.persona_non_grata and "persona non grata" not in token.sent.text.lower():
-        return False
-    return True
+    return not (pattern.persona_non_grata and "persona non grata" not in token.sent.text.lower())

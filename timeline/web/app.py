@@ -31,7 +31,9 @@ def _error(status: int):  # type: ignore[no-untyped-def]
     return handler
 
 
-def create_app(settings: Settings | None = None, store: Store | None = None, pipeline: Pipeline | None = None) -> Litestar:
+def create_app(
+    settings: Settings | None = None, store: Store | None = None, pipeline: Pipeline | None = None
+) -> Litestar:
     """The API. Pass ``store``/``pipeline`` to share them (tests do); otherwise they come from ``settings``."""
     settings = settings or Settings.from_env()
     store = store or Store(settings.database_url)

@@ -27,10 +27,13 @@ def event_filter(
     start: Annotated[str | None, QueryParameter(description="Events on or after this date (YYYY[-MM[-DD]]).")] = None,
     end: Annotated[str | None, QueryParameter(description="Events on or before this date; ranges overlap.")] = None,
     types: Annotated[list[str] | None, QueryParameter(name="type", description="Event types; repeat or comma.")] = None,
-    status: Annotated[list[str] | None, QueryParameter(
-        description="occurred, planned, hypothetical, denied or all (default occurred,planned)."
-    )] = None,
-    actor: Annotated[list[str] | None, QueryParameter(description="Actor code in any role (ISO alpha-3, UN, ...).")] = None,
+    status: Annotated[
+        list[str] | None,
+        QueryParameter(description="occurred, planned, hypothetical, denied or all (default occurred,planned)."),
+    ] = None,
+    actor: Annotated[
+        list[str] | None, QueryParameter(description="Actor code in any role (ISO alpha-3, UN, ...).")
+    ] = None,
     agent: Annotated[list[str] | None, QueryParameter(description="Actor code as agent.")] = None,
     target: Annotated[list[str] | None, QueryParameter(description="Actor code as target.")] = None,
     outlet: Annotated[list[str] | None, QueryParameter(description="Outlet name.")] = None,
@@ -52,7 +55,9 @@ class ArticleController(Controller):
     tags = ["articles"]
 
     @post("/", sync_to_thread=True, summary="Read an article and store it with its events")
-    def create(self, data: JSONBody[ArticleIn], store: NamedDependency[Store], pipeline: NamedDependency[Pipeline]) -> IngestOut:
+    def create(
+        self, data: JSONBody[ArticleIn], store: NamedDependency[Store], pipeline: NamedDependency[Pipeline]
+    ) -> IngestOut:
         """Extract events from a page (plain text or HTML) and store each article on it, all or nothing.
 
         Sending the same article again changes nothing and returns it as stored.
