@@ -3,10 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-$(BIN)/.installed: pyproject.toml
+$(BIN)/.installed: pyproject.toml examples/timeline-harbourwire/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -e '.[dev]' -e examples/timeline-harbourwire
 	touch $@
 
 .PHONY: setup demo test lint openapi bench
@@ -20,8 +20,8 @@ test: setup
 	$(BIN)/python -m pytest
 
 lint: setup
-	$(BIN)/ruff check timeline plugins tests
-	$(BIN)/ruff format --check timeline plugins tests
+	$(BIN)/ruff check timeline plugins tests examples
+	$(BIN)/ruff format --check timeline plugins tests examples
 	$(BIN)/mypy
 
 openapi: setup

@@ -186,3 +186,9 @@ def test_veto_date_from_the_vote_sentence(extract) -> None:  # type: ignore[no-u
             "The draft was put to a vote on Tuesday despite warnings.")  # fmt: skip
     (e,) = extract(text, "2017-03-01")
     assert e.date_start.isoformat() == "2017-02-28" and e.date_basis == "context"
+
+
+def test_event_inside_an_after_clause_is_the_earlier_one(extract) -> None:  # type: ignore[no-untyped-def]
+    text = "Russia expelled ten Czech diplomats on Sunday, a day after Prague expelled eighteen Russian diplomats."
+    got = sorted((e.agents, e.date_start.isoformat()) for e in extract(text, "2021-04-20"))
+    assert got == [(("CZE",), "2021-04-17"), (("RUS",), "2021-04-18")]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 
 import pytest
 
@@ -14,8 +13,8 @@ from tests.conftest import ROOT
 @pytest.mark.parametrize(
     "cmd",
     [
-        ["ruff", "check", "timeline", "plugins", "tests"],
-        ["ruff", "format", "--check", "timeline", "plugins", "tests"],
+        ["ruff", "check", "timeline", "plugins", "tests", "examples"],
+        ["ruff", "format", "--check", "timeline", "plugins", "tests", "examples"],
         ["mypy"],
     ],
     ids=["ruff-check", "ruff-format", "mypy"],
@@ -26,7 +25,3 @@ def test_tool_is_clean(cmd: list[str]) -> None:
         pytest.skip(f"{cmd[0]} is not installed (pip install -e '.[dev]')")
     r = subprocess.run([exe, *cmd[1:]], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stdout + r.stderr
-
-
-def test_python_version() -> None:
-    assert sys.version_info >= (3, 11)

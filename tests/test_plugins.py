@@ -103,3 +103,23 @@ def test_settings_from_env() -> None:
     assert s.disabled_plugins == frozenset({"a", "b"}) and s.database_url == "postgresql://x/y"
     with pytest.raises(ValueError, match="TIMELINE_"):
         Settings.from_env({"TIMELINE_PORT": "eighty"})
+
+
+def test_example_third_party_plugin_is_installed_and_used(capsys: pytest.CaptureFixture[str]) -> None:
+    """`make setup` installs examples/timeline-harbourwire like any third-party package."""
+    import json
+    from pathlib import Path
+
+    from timeline.cli import main
+
+    assert main(["plugins", "--json"]) == 0
+    infos = {p["name"]: p for p in json.loads(capsys.readouterr().out)}
+    assert infos["harbourwire"]["status"] == "loaded", "pip install -e examples/timeline-harbourwire"
+    sample = Path(__file__).parent.parent / "examples" / "timeline-harbourwire" / "sample.txt"
+    assert main(["extract", str(sample), "--published", "2024-03-05"]) == 0
+    events = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    got = {(e["type"], tuple(e["agents"]), tuple(e["targets"]), e["date_start"], e["outlet"]) for e in events}
+    assert got == {
+        ("visit", ("AUS",), ("NZL",), "2024-03-01", "Harbour Wire"),
+        ("visit", ("KEN",), ("ETH",), "2024-03-03", "Harbour Wire"),
+    }

@@ -38,3 +38,26 @@ def test_seed_score(pipeline: Pipeline, tmp_path) -> None:  # type: ignore[no-un
     summary = json.loads(out.stdout.strip().splitlines()[-1])
     assert summary["f1"] >= 0.95, out.stdout
     assert summary["date_acc"] >= 0.95, out.stdout
+
+
+def test_seed_pages_go_to_their_outlet_plugins(pipeline: Pipeline) -> None:
+    expected = {"000": "chinadigitaltimes", "001": "globalresearch", "002": "generic", "003": "russiainsider",
+                "004": "moderndiplomacy"}  # fmt: skip
+    pages = read_manifest(str(MANIFEST))
+    split = {p.file[:3]: pipeline.articles(p) for p in pages if p.file}
+    assert {k: v[0] for k, v in split.items()} == expected
+    md_titles = [a.title for a in split["004"][1]]
+    assert len(md_titles) == 4 and all(md_titles)
+    for _, articles in split.values():
+        for a in articles:
+            for furniture in ("Continue Reading", "Support Russia Insider", "Disclaimer", "CDT is a non-profit"):
+                assert furniture not in a.text
+
+
+def test_seed_events_in_quoted_passages_carry_the_quoted_outlet(pipeline: Pipeline) -> None:
+    pages = [p for p in read_manifest(str(MANIFEST)) if p.file and p.file.startswith("000")]
+    (results,) = pipeline.process(pages)
+    sources = {e.type: e.source for r in results for e in r.events}
+    assert sources["veto"] == "AFP"
+    assert sources["visit"] == "Xinhua"
+    assert sources["expulsion"] is None  # the blog's own voice

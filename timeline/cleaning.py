@@ -58,3 +58,28 @@ def first_title(text: str) -> tuple[str | None, str]:
     if candidate and len(candidate) < 200 and not re.search(r"[.!?]\s*$", candidate) and rest.strip():
         return candidate, rest
     return None, text
+
+
+def url_domain(url: str | None) -> str | None:
+    """The host of ``url`` without ``www.``, lower case; None when there is no URL."""
+    if not url:
+        return None
+    from urllib.parse import urlsplit
+
+    host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
+    return host.lower().removeprefix("www.") or None
+
+
+def recognise_by(page_url: str | None, text: str, domains: Iterable[str], markers: Iterable[str]) -> float | None:
+    """A recognition score: 0.95 for the outlet's domain, 0.5 + 0.15 per marker phrase found in the text."""
+    host = url_domain(page_url)
+    if host and any(host == d or host.endswith("." + d) for d in domains):
+        return 0.95
+    found = sum(1 for m in markers if m in text)
+    return min(0.9, 0.5 + 0.15 * found) if found else None
+
+
+def strip_markdown_links(text: str) -> str:
+    """``[Global Times](#)`` -> ``Global Times``; pages saved as Markdown keep their link syntax."""
+    text = re.sub(r"\[([^\]]*)\]\((?:[^)]*)\)", r"\1", text)
+    return re.sub(r"<(https?://[^>]+)>", r"\1", text)

@@ -415,18 +415,21 @@ class EventExtractor:
             return [], 1.0
         node = clause if (clause is not None and trig.pos_ == "NOUN" and kind != "visit") else trig
 
-        def pobjs(tok: Token, preps: Iterable[str]) -> list[tuple[str, ActorMention]]:
+        def pobjs(
+            tok: Token, preps: Iterable[str], nested: frozenset[str] = NP_PREPS
+        ) -> list[tuple[str, ActorMention]]:
             res = []
             for c in tok.children:
                 if c.dep_ == "prep" and c.lower_ in preps:
                     for g in c.children:
                         if g.dep_ == "pobj":
-                            res += self._np_actors(g, mentions, on)
+                            res += self._np_actors(g, mentions, on, preps=nested)
             return res
 
         if kind == "visit":
             if pattern.place_preps:
-                out += pobjs(trig, pattern.place_preps)
+                # "met him in person in Addis Ababa": the place may hang on the first phrase
+                out += pobjs(trig, pattern.place_preps, NP_PREPS | pattern.place_preps)
                 if pattern.lemma == "start":
                     for o in _objects(trig):
                         out += pobjs(o, pattern.place_preps)
@@ -497,6 +500,13 @@ class EventExtractor:
             if any(e.kind == "vague" for e in attached) and all(e.kind == "vague" for e in attached):
                 return None, "none"
             e = next(e for e in attached if e.kind != "vague")
+            if (
+                e.modifier == "narrative"
+                and e.text.lower().endswith(("after", "before"))
+                and trig.idx + sent.start >= e.end
+            ):
+                # "X on Sunday, a day after Prague ordered ...": the event in the clause is the earlier one
+                e = replace(e, offset=-e.offset)
             anchor = _anchor(exprs, e.start, pub)
             res = dates.resolve(e, pub, tense, anchor)
             res = self._with_duration(res, sent.text)

@@ -45,6 +45,7 @@ class Pattern:
     xcomp: frozenset[str] = frozenset()
     veto_holder: bool = False
     persona_non_grata: bool = False
+    keywords: frozenset[str] = frozenset()
     origin: str = "core"
 
     @classmethod
@@ -75,6 +76,7 @@ class Pattern:
             xcomp=words("xcomp"),
             veto_holder=bool(data.get("veto_holder", False)),
             persona_non_grata=bool(data.get("persona_non_grata", False)),
+            keywords=words("keywords") or frozenset({lemma[:5]}),
             origin=origin,
         )
 
@@ -87,8 +89,12 @@ def core_patterns() -> tuple[Pattern, ...]:
 
 
 def keyword_regex(patterns: Iterable[Pattern]) -> re.Pattern[str]:
-    """A cheap test for sentences that may hold a trigger, so that only those get parsed."""
-    stems = {p.lemma[:5] for p in patterns} | {"phone", "telephon", "persona non grata", "expel", "vetoe"}
+    """A cheap test for sentences that may hold a trigger, so that only those get parsed.
+
+    Each pattern's ``keywords`` (by default the first five letters of its lemma) must
+    cover every inflected form: irregular verbs list theirs ("met", "flew").
+    """
+    stems = {k for p in patterns for k in p.keywords} | {"phone", "telephon", "persona non grata", "expel", "vetoe"}
     return re.compile("|".join(sorted(map(re.escape, stems))), re.IGNORECASE)
 
 

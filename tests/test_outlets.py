@@ -1,0 +1,118 @@
+"""First-party outlet plugins, on pages written in each outlet's layout."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import timeline_plugins.chinadigitaltimes as cdt
+import timeline_plugins.globalresearch as gr
+import timeline_plugins.moderndiplomacy as md
+import timeline_plugins.russiainsider as ri
+
+from timeline.cleaning import url_domain
+from timeline.models import Page
+from timeline.pipeline import Pipeline
+from timeline.testing import check_page
+
+PAGES = Path(__file__).parent / "pages"
+
+
+def page(name: str) -> str:
+    return (PAGES / name).read_text(encoding="utf-8")
+
+
+def test_cdt_attributes_quoted_passages() -> None:
+    check = check_page(
+        cdt,
+        "chinadigitaltimes",
+        page("cdt_digest.txt"),
+        published="2023-05-09",
+        articles=1,
+        events=[("visit", {"JPN"}, {"KOR"}, "2023-05-07"), ("phone_call", {"CHN", "KOR"}, set(), "2023-05-08")],
+    )
+    by_type = {e.type: e for e in check.events}
+    assert by_type["visit"].source == "Reuters"
+    assert by_type["visit"].date_end == dt.date(2023, 5, 8)
+    assert by_type["visit"].outlet == "China Digital Times"
+    art = check.results[0].article
+    assert "non-profit" not in art.text and "via CDT" not in art.text
+
+
+def test_global_research_dateline_source_and_footer() -> None:
+    check = check_page(
+        gr,
+        "globalresearch",
+        page("globalresearch_repost.txt"),
+        published="2021-04-25",
+        articles=1,
+        events=[("expulsion", {"RUS"}, {"CZE"}, "2021-04-18"), ("expulsion", {"CZE"}, {"RUS"}, "2021-04-17")],
+    )
+    art = check.results[0].article
+    assert art.published == dt.date(2021, 4, 23) and art.date_basis == "article"
+    assert art.source == "Harbour Wire" and art.byline == "Global Research"
+    assert art.title == "Moscow Answers Expulsions in Kind"
+    assert "Disclaimer" not in art.text and "subscribe" not in art.text and "Region" not in art.text
+
+
+def test_russia_insider_banners_and_footer() -> None:
+    check = check_page(
+        ri,
+        "russiainsider",
+        page("russiainsider_post.txt"),
+        published="2019-06-03",
+        articles=1,
+        events=[("visit", {"BLR"}, {"RUS"}, "2019-05-31")],
+    )
+    text = check.results[0].article.text
+    assert "Support Russia Insider" not in text and "figcaption" not in text and "commenting" not in text
+
+
+def test_modern_diplomacy_splits_articles_and_dates_them_from_the_sidebar() -> None:
+    check = check_page(
+        md,
+        "moderndiplomacy",
+        page("moderndiplomacy_page.txt"),
+        published="2022-10-14",
+        articles=2,
+        events=[("expulsion", {"NOR"}, {"RUS"}, "2022-10-11"), ("visit", {"IDN"}, {"VNM"}, "2022-10-12")],
+    )
+    first, second = (r.article for r in check.results)
+    assert (first.title, second.title) == ("Nordic Capitals Push Back", "Hanoi Hosts a Busy Week")
+    # "6 hours ago" and "30 hours ago" against a capture on 2022-10-14 (taken as midday)
+    assert (first.published, first.date_basis) == (dt.date(2022, 10, 14), "relative")
+    assert second.published == dt.date(2022, 10, 13)
+    assert all("Latest" not in a.text and "Continue Reading" not in a.text for a in (first, second))
+
+
+@pytest.mark.parametrize(
+    ("url", "text", "expected"),
+    [
+        ("https://chinadigitaltimes.net/2012/06/x/", "anything", "chinadigitaltimes"),
+        ("https://www.globalresearch.ca/a/123", "anything", "globalresearch"),
+        ("https://russia-insider.com/en/x", "anything", "russiainsider"),
+        ("https://moderndiplomacy.eu/2021/05/x/", "anything", "moderndiplomacy"),
+        (None, "Body text.\n\nSupport Russia Insider - Go Ad-Free!", "russiainsider"),
+        ("https://news.example.org/x", "Russia vetoed a resolution.", "generic"),
+    ],
+)
+def test_recognition_by_domain_then_text(pipeline: Pipeline, url: str | None, text: str, expected: str) -> None:
+    name, _ = pipeline.articles(Page(content=text, url=url, published=dt.date(2021, 1, 1)))
+    assert name == expected
+
+
+def test_page_date_is_the_fallback_not_overridden(pipeline: Pipeline) -> None:
+    name, (art,) = pipeline.articles(
+        Page(
+            content="Title\n\nPutin visited Ankara.",
+            url="https://chinadigitaltimes.net/x",
+            published=dt.date(2020, 2, 2),
+        )
+    )
+    assert name == "chinadigitaltimes" and art.published == dt.date(2020, 2, 2)
+
+
+def test_url_domain() -> None:
+    assert url_domain("https://www.Example.org:8080/a?b") == "example.org"
+    assert url_domain(None) is None
