@@ -6,117 +6,63 @@ Each case: the text, its publication date, and the events a careful reader finds
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from timeline.models import Event
 
 VISIBLE = {"occurred", "planned"}
 
-POSITIVE = [
-    # vetoes
-    ("Russia and China vetoed a draft resolution on Syria on Tuesday.", "2019-12-20",
-     "veto", {"RUS", "CHN"}, set(), "2019-12-17", "occurred"),
-    ("The United States cast its veto against the resolution on Friday.", "2017-12-19",
-     "veto", {"USA"}, set(), "2017-12-15", "occurred"),
-    ("France, along with Britain, vetoed the text in 1989.", "2020-01-01",
-     "veto", {"FRA", "GBR"}, set(), "1989-01-01", "occurred"),
-    ("Moscow used its veto to block the resolution last week.", "2022-03-02",
-     "veto", {"RUS"}, set(), "2022-02-21", "occurred"),
-    # visits
-    ("Putin arrived in Beijing on Sunday for a state visit.", "2019-04-29",
-     "visit", {"RUS"}, {"CHN"}, "2019-04-28", "occurred"),
-    ("Indian Prime Minister Narendra Modi paid a state visit to France in July 2023.", "2023-09-01",
-     "visit", {"IND"}, {"FRA"}, "2023-07-01", "occurred"),
-    ("The Turkish foreign minister visited Tehran on Wednesday.", "2022-06-30",
-     "visit", {"TUR"}, {"IRN"}, "2022-06-29", "occurred"),
-    ("Biden made a surprise visit to Kyiv on Monday.", "2023-02-20",
-     "visit", {"USA"}, {"UKR"}, "2023-02-20", "occurred"),
-    ("Xi will travel to Moscow next week for talks, the Kremlin said.", "2023-03-13",
-     "visit", {"CHN"}, {"RUS"}, "2023-03-20", "planned"),
-    ("Lavrov's upcoming visit to Pyongyang will focus on trade.", "2024-01-10",
-     "visit", {"RUS"}, {"PRK"}, None, "planned"),
-    ("The German chancellor is scheduled to visit Warsaw on Thursday.", "2022-06-06",
-     "visit", {"DEU"}, {"POL"}, "2022-06-09", "planned"),
-    ("The Japanese foreign minister landed in Seoul on Saturday for a two-day visit.", "2023-03-20",
-     "visit", {"JPN"}, {"KOR"}, "2023-03-18", "occurred"),
-    ("The recent visit of Egypt's president to Saudi Arabia was widely covered.", "2022-07-01",
-     "visit", {"EGY"}, {"SAU"}, None, "occurred"),
-    # phone calls
-    ("Chinese President Xi Jinping held a phone call with Russian President Vladimir Putin on Friday.",
-     "2022-02-26", "phone_call", {"CHN", "RUS"}, set(), "2022-02-25", "occurred"),
-    ("Erdogan spoke by phone with Zelenskyy on Monday, his office said.", "2022-03-01",
-     "phone_call", {"TUR", "UKR"}, set(), "2022-02-28", "occurred"),
-    ("Macron had a telephone conversation with Putin yesterday.", "2022-02-21",
-     "phone_call", {"FRA", "RUS"}, set(), "2022-02-20", "occurred"),
-    ("Blinken phoned his Chinese counterpart Wang Yi on Saturday.", "2021-02-08",
-     "phone_call", {"USA", "CHN"}, set(), "2021-02-06", "occurred"),
-    # expulsions
-    ("Britain expelled 23 Russian diplomats on Wednesday.", "2018-03-16",
-     "expulsion", {"GBR"}, {"RUS"}, "2018-03-14", "occurred"),
-    ("Poland declared three Belarusian diplomats persona non grata on Monday.", "2021-08-04",
-     "expulsion", {"POL"}, {"BLR"}, "2021-08-02", "occurred"),
-    ("Twenty Czech diplomats were expelled by Russia on Sunday.", "2021-04-19",
-     "expulsion", {"RUS"}, {"CZE"}, "2021-04-18", "occurred"),
-    ("The expulsion of Iranian diplomats from Albania in 2018 was followed by a cyberattack.", "2022-09-08",
-     "expulsion", {"ALB"}, {"IRN"}, "2018-01-01", "occurred"),
-    ("Estonia ordered the Russian charge d'affaires and two diplomats to leave the country on Monday.",
-     "2023-01-25", "expulsion", {"EST"}, {"RUS"}, "2023-01-23", "occurred"),
-    # recalls
-    ("Moscow recalled its ambassador from Washington for consultations on Wednesday.", "2021-03-18",
-     "recall", {"RUS"}, {"USA"}, "2021-03-17", "occurred"),
-    ("France recalled its ambassadors to the United States and Australia on Friday.", "2021-09-18",
-     "recall", {"FRA"}, {"USA", "AUS"}, "2021-09-17", "occurred"),
-    ("Israel called back its envoy from Ankara last month.", "2022-12-05",
-     "recall", {"ISR"}, {"TUR"}, "2022-11-01", "occurred"),
-]  # fmt: skip
-
-NEGATIVE = [
-    "Russia threatened to expel American diplomats if the sanctions stay.",
-    "China offered to host talks between the two sides.",
-    "Russia has to expel the same number of Polish diplomats.",
-    "The United States would veto any such resolution, its ambassador said.",
-    "India abstained in the vote on the resolution.",
-    "The foreign ministry summoned the French ambassador on Tuesday.",
-    "Putin did not visit Beijing last year.",
-    "Macron cancelled his visit to Algeria.",
-    "Expulsions of diplomats rarely change anything.",
-    "The minister invited his Chinese counterpart to visit Canberra.",
-    "Germany could recall its ambassador from Moscow, officials warned.",
-    "Leaders met on the sidelines of the G20 summit in Bali.",
-    "Diplomats said a phone call between the leaders is possible.",
-    "The Security Council will vote on the draft on Friday.",
-    "If Britain expels more diplomats, Moscow will respond.",
-]
-
-STATUS_CASES = [
-    ("Russia threatened to expel American diplomats.", "expulsion", "hypothetical"),
-    ("Putin did not visit Beijing last year.", "visit", "denied"),
-    ("Germany could recall its ambassador from Moscow.", "recall", "hypothetical"),
-    ("Xi is due to visit Moscow on Monday.", "visit", "planned"),
-]
+CASES = [json.loads(line) for line in (Path(__file__).parent / "cases" / "sentences.jsonl").open(encoding="utf-8")]
+PRECISION_LEN = {"day": 10, "week": 7, "month": 7, "year": 4}
 
 
 def _visible(events: list[Event]) -> list[Event]:
     return [e for e in events if e.status in VISIBLE]
 
 
-@pytest.mark.parametrize(("text", "pub", "kind", "agents", "targets", "date", "status"), POSITIVE,
-                         ids=[c[0][:40] for c in POSITIVE])  # fmt: skip
-def test_positive(extract, text, pub, kind, agents, targets, date, status):  # type: ignore[no-untyped-def]
-    events = [e for e in _visible(extract(text, pub)) if e.type == kind]
-    assert len(events) == 1, events
-    e = events[0]
-    assert set(e.agents) == agents
-    assert set(e.targets) == targets
-    assert (e.date_start.isoformat() if e.date_start else None) == date
-    assert e.status == status
-    assert e.evidence in text and text[e.evidence_start : e.evidence_end] == e.evidence
-    assert 0 < e.confidence <= 1
+def _date(e: Event) -> str | None:
+    """The event's start cut to its precision, the way score.py judges it (a week by its month)."""
+    if e.date_start is None:
+        return None
+    return e.date_start.isoformat()[: PRECISION_LEN[e.date_precision]]
 
 
-@pytest.mark.parametrize("text", NEGATIVE, ids=[t[:40] for t in NEGATIVE])
-def test_negative(extract, text: str) -> None:  # type: ignore[no-untyped-def]
-    assert _visible(extract(text, "2021-06-01")) == []
+def _key(e: dict) -> tuple[str, frozenset[str], frozenset[str]]:  # type: ignore[type-arg]
+    return e["type"], frozenset(e["agents"]), frozenset(e["targets"])
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["rule"] for c in CASES])
+def test_sentence(extract, case: dict) -> None:  # type: ignore[no-untyped-def,type-arg]
+    """Each case lists every event a careful reader finds; nothing else may be found."""
+    events = _visible(extract(case["text"], case["published"]))
+    got = {(e.type, frozenset(e.agents), frozenset(e.targets)): e for e in events}
+    want = {_key(w): w for w in case["events"]}
+    assert set(got) == set(want), f"found {sorted(got)}"
+    for key, w in want.items():
+        e = got[key]
+        assert _date(e) == w["date"], f"{key}: date {e.date_start} ({e.date_precision})"
+        assert (e.date_end.isoformat() if e.date_end else None) == w["date_end"]
+        assert e.status == w["status"]
+        assert case["text"][e.evidence_start : e.evidence_end] == e.evidence
+        assert 0 < e.confidence <= 1
+
+
+def test_corpus_size() -> None:
+    """Issue 3 asks for at least 150 sentences and short articles; dates have their own in test_dates."""
+    assert len(CASES) >= 120 and sum(1 for c in CASES if not c["events"]) >= 30
+
+
+STATUS_CASES = [
+    ("Russia threatened to expel American diplomats.", "expulsion", "hypothetical"),
+    ("Putin did not visit Beijing last year.", "visit", "denied"),
+    ("Germany could recall its ambassador from Moscow.", "recall", "hypothetical"),
+    ("Xi is due to visit Moscow on Monday.", "visit", "planned"),
+    ("The ministry denied that Hungary had expelled any Russian diplomats.", "expulsion", "denied"),
+    ("A visit by Xi to Washington would be a breakthrough.", "visit", "hypothetical"),
+]
 
 
 @pytest.mark.parametrize(("text", "kind", "status"), STATUS_CASES, ids=[c[0][:40] for c in STATUS_CASES])

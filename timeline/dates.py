@@ -78,7 +78,12 @@ _PATTERNS: list[tuple[str, str]] = [
 ]  # fmt: skip
 _COMPILED = [(name, re.compile(p, re.IGNORECASE if name in {"day_before", "period", "vague", "ago"} else 0))
              for name, p in _PATTERNS]  # fmt: skip
-_DURATION = re.compile(rf"\b{_NUM}[- ](?P<unit>day|week)s?(?:[- ]long)?\b", re.IGNORECASE)
+# "a two-day visit", "a three day trip", "a week-long tour"; not "two days ago"
+_DURATION = re.compile(
+    rf"\b{_NUM}(?:-(?P<unit>day|week)(?:-long)?\b|[ ](?P<unit2>day|week)(?:-long)? (?:state |official )?"
+    rf"(?:visit|trip|tour|stay|mission|meeting|summit)s?\b)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +201,8 @@ def find_duration_days(text: str) -> int | None:
     m = _DURATION.search(text)
     if not m:
         return None
-    return _num(m.group("num")) * (7 if m.group("unit").lower() == "week" else 1)
+    unit = (m.group("unit") or m.group("unit2")).lower()
+    return _num(m.group("num")) * (7 if unit == "week" else 1)
 
 
 def _safe_date(year: int, month: int, day: int) -> dt.date | None:

@@ -38,9 +38,22 @@ CANCEL_HEADS = frozenset({"cancel", "postpone", "scrap", "delay", "deny", "rule"
 NP_PREPS = frozenset({"as", "like", "including", "of", "such"})
 # Whose diplomats are expelled: "officials at the Russian embassy", "staff from the embassy of Iran".
 ENVOY_PREPS = NP_PREPS | {"at", "from", "in"}
+DENIAL_HEADS = frozenset({"deny", "reject", "dismiss", "refute"})
+REPORTING_VERBS = frozenset({"say", "tell", "announce", "confirm", "state", "report", "add", "note", "disclose"})
+# Plural subjects that only say "some states": the states themselves are named in "including ..."
+GENERIC_AGENTS = frozenset({"state", "country", "nation", "government", "member", "ally", "capital", "partner"})
 COAGENT_PREPS = frozenset({"along", "together", "jointly", "alongside"})
 REPORTING_CLAUSE_DEPS = frozenset({"relcl", "advcl", "ccomp", "csubj", "parataxis", "acl"})
+# A lead that tells of a period, not a happening: "have expelled ... since the war began"
+BACKGROUND_RE = re.compile(r"\b(?:since|over the (?:past|last)|in recent|repeatedly|several times|so far)\b", re.I)
 VOTE_RE = re.compile(r"\bvot(?:e|es|ed|ing)\b", re.IGNORECASE)
+TIME_WORDS = frozenset(
+    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "week", "month", "year", "tomorrow"}
+)
+MONTH_WORDS = frozenset(
+    {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+     "December"}
+)  # fmt: skip
 NEGATIONS = frozenset({"not", "never", "n't", "no"})
 
 
@@ -235,7 +248,19 @@ class EventExtractor:
             return "denied", "past"
         if trig.pos_ == "NOUN" and trig.head.lemma_.lower() in {"cancel", "postpone", "scrap", "call"}:
             return "denied", "past"
+        subject_of_modal = (
+            trig.pos_ == "NOUN"
+            and trig.dep_ in {"nsubj", "nsubjpass"}
+            and any(c.lower_ in MODALS for c in trig.head.children if c.dep_ == "aux")
+        )
+        if subject_of_modal:  # "a visit by Xi would be a breakthrough"
+            return "hypothetical", None
+        if node.dep_ == "ccomp" and node.head.lemma_.lower() in DENIAL_HEADS:
+            return "denied", "past"
         if lowers & MODALS:
+            reported = node.dep_ == "ccomp" and node.head.lemma_.lower() in REPORTING_VERBS
+            if lowers & MODALS == {"would"} and reported and _has_time(node):
+                return "planned", "future"  # "the Kremlin said Putin would visit Turkey in August"
             return "hypothetical", None
         for n in chain[1:]:
             lemma = n.lemma_.lower()
@@ -333,11 +358,15 @@ class EventExtractor:
                     found += [
                         a
                         for w in c.subtree
-                        if w.dep_ == "prep" and w.lower_ == "from"
+                        if w.dep_ == "prep" and w.lower_ in {"from", "by"}
                         for g in w.children
                         if g.dep_ == "pobj"
                         for a in self._np_actors(g, mentions, on)
                     ]
+            if not found and pattern.type == "recall":
+                # "the recall of Chile's ambassador": the envoy's state recalls
+                for o in _object_heads_of_noun(trig):
+                    found += [a for a in self._np_actors(o, mentions, on) if a[1].kind in STATE_KINDS]
             if not found and clause is not None:
                 subj = self._subject(clause)
                 if subj is not None:
@@ -354,6 +383,8 @@ class EventExtractor:
                     quality = 0.85
                 else:
                     found += self._np_actors(subj, mentions, on, exclude=trig)
+                    if not found and subj.lemma_.lower() in GENERIC_AGENTS:
+                        found += self._named_members(doc, trig, mentions, on)
         # "Russia, along with China, vetoed": co-agents
         for node in {trig, clause} - {None}:
             assert node is not None
@@ -381,6 +412,19 @@ class EventExtractor:
         found = [(c, m) for c, m in found if orgs_ok or (len(c) == 3 and m.kind != "org")]
         return _dedupe(found), quality
 
+    def _named_members(
+        self, doc: Doc, trig: Token, mentions: list[ActorMention], on: dt.date | None
+    ) -> list[tuple[str, ActorMention]]:
+        """States named in an "including ..." phrase, which parsers often hang on the wrong clause."""
+        inside_objects = {t.i for o in _objects(trig) for t in o.subtree}
+        out = []
+        for tok in doc:
+            if tok.lower_ in {"including", "among"} and tok.i not in inside_objects:
+                for g in tok.children:
+                    if g.dep_ == "pobj":
+                        out += self._np_actors(g, mentions, on)
+        return out
+
     def _possessor(self, tok: Token, mentions: list[ActorMention], sents: list[Sentence], sent: Sentence,
                    on: dt.date | None) -> list[tuple[str, ActorMention]]:  # fmt: skip
         if tok.pos_ == "PRON":
@@ -401,7 +445,10 @@ class EventExtractor:
                 earlier = self.gaz.find(prev.text)
                 pool = [m for m in earlier if (m.kind == "person") == personal]
         if not pool:
-            return []
+            # "During his visit to Ankara, the Iranian president ...": the referent comes after
+            phrase_end = max(t.idx + len(t.text) for t in tok.head.subtree) if tok.dep_ == "poss" else tok.idx
+            after = [m for m in mentions if m.start >= phrase_end and m.kind in STATE_KINDS | {"person"}]
+            return [(after[0].code(on), after[0])] if after else []
         m = pool[-1]
         return [(m.code(on), m)]
 
@@ -496,6 +543,12 @@ class EventExtractor:
         pub = art.published
         own = [e for e in exprs if sent.start <= e.start and e.end <= sent.end]
         attached = [e for e in own if self._governs(doc, sent.start, e, trig, clause)]
+        if not attached and trig.pos_ == "NOUN":
+            # "his upcoming trip to Tokyo on Friday, the minister spoke": the parser often hangs the
+            # date on the main verb; a date right after the trigger's own phrase belongs to it
+            phrase_end = sent.start + max(t.idx + len(t.text) for t in trig.subtree)
+            attached = [e for e in own if e.kind != "vague" and 0 <= e.start - phrase_end <= 4
+                        and not art.text[phrase_end : e.start].strip()]  # fmt: skip
         if attached:
             if any(e.kind == "vague" for e in attached) and all(e.kind == "vague" for e in attached):
                 return None, "none"
@@ -504,6 +557,7 @@ class EventExtractor:
                 e.modifier == "narrative"
                 and e.text.lower().endswith(("after", "before"))
                 and trig.idx + sent.start >= e.end
+                and not art.text[e.end : e.end + 2].lstrip().startswith((",", ";"))
             ):
                 # "X on Sunday, a day after Prague ordered ...": the event in the clause is the earlier one
                 e = replace(e, offset=-e.offset)
@@ -520,7 +574,11 @@ class EventExtractor:
                     if near:
                         res = dates.resolve(near[0], pub, "past", _anchor(exprs, near[0].start, pub))
                         return res, "context"
-        if pub is not None and self._is_lead(sents, sent) and trig.tag_ in {"VBZ", "VBP", "VBG", "VBN"}:
+        node = clause or trig
+        main_clause = node.dep_ in {"ROOT", "conj"} or (
+            node.dep_ == "ccomp" and node.head.lemma_.lower() in REPORTING_VERBS
+        )
+        if pub and main_clause and self._is_lead(sents, sent) and trig.tag_ in {"VBZ", "VBP", "VBG", "VBN"}:
             return dates.Resolved(pub, None, "day", "publication date"), "publication"
         return None, "none"
 
@@ -536,7 +594,7 @@ class EventExtractor:
     @staticmethod
     def _is_lead(sents: list[Sentence], sent: Sentence) -> bool:
         body = [s for s in sents if len(s.text.split()) > 6]
-        return bool(body) and sent in body[:2]
+        return bool(body) and sent is body[0] and not BACKGROUND_RE.search(sent.text)
 
     @staticmethod
     def _governs(doc: Doc, offset: int, expr: dates.TimeExpr, trig: Token, clause: Token | None,
@@ -576,6 +634,8 @@ class EventExtractor:
             else:
                 groups.append([d])
         art_id = article_id_for(art)
+        # a visit with no host state named anywhere is a trip at home or an unknown destination
+        groups = [g for g in groups if g[0].type != "visit" or any(d.targets for d in g)]
         return [self._event(art, art_id, g) for g in groups]
 
     def _event(self, art: Article, art_id: str, group: list[Draft]) -> Event:
@@ -639,6 +699,15 @@ def _objects(tok: Token) -> list[Token]:
         if c.dep_ in {"ccomp", "xcomp", "oprd"}:
             objs += [g for g in c.children if g.dep_ == "nsubj"]
     return [x for o in objs for x in (o, *o.conjuncts)]
+
+
+def _object_heads_of_noun(tok: Token) -> list[Token]:
+    return [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+
+
+def _has_time(tok: Token) -> bool:
+    """Whether a clause carries its own time ("in August", "on Friday")."""
+    return any(t.lemma_.lower() in TIME_WORDS or t.text in MONTH_WORDS for t in tok.subtree)
 
 
 def _preceded_by(tok: Token, words: set[str]) -> bool:
