@@ -54,6 +54,8 @@ MONTH_WORDS = frozenset(
     {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
      "December"}
 )  # fmt: skip
+CAUSATIVES = frozenset({"let", "allow", "permit", "make", "help"})
+LEMMA_FIXES = {"hopes": "hope", "hoped": "hope", "hoping": "hope"}
 NEGATIONS = frozenset({"not", "never", "n't", "no"})
 
 
@@ -232,7 +234,10 @@ class EventExtractor:
         node = clause or trig
         chain = [node]
         cur = node
-        while cur.dep_ in {"xcomp", "pcomp", "pobj", "prep", "dobj", "conj", "auxpass"} and cur.head is not cur:
+        while cur.head is not cur and (
+            cur.dep_ in {"xcomp", "pcomp", "pobj", "prep", "dobj", "conj", "auxpass"}
+            or (cur.dep_ == "ccomp" and _lemma(cur.head) in CAUSATIVES)  # "refused to let him visit"
+        ):
             cur = cur.head
             chain.append(cur)
             if cur.pos_ == "VERB" and cur.dep_ not in {"xcomp", "pcomp", "conj"}:
@@ -244,7 +249,7 @@ class EventExtractor:
         future = "will" in lowers or "shall" in lowers or "'ll" in lowers
         if any(c.dep_ == "neg" for c in words) or lowers & NEGATIONS & {"never"}:
             return "denied", "past"
-        if any(n.lemma_.lower() in CANCEL_HEADS and n is not node for n in chain[1:]):
+        if any(_lemma(n) in CANCEL_HEADS and n is not node for n in chain[1:]):
             return "denied", "past"
         if trig.pos_ == "NOUN" and trig.head.lemma_.lower() in {"cancel", "postpone", "scrap", "call"}:
             return "denied", "past"
@@ -263,7 +268,7 @@ class EventExtractor:
                 return "planned", "future"  # "the Kremlin said Putin would visit Turkey in August"
             return "hypothetical", None
         for n in chain[1:]:
-            lemma = n.lemma_.lower()
+            lemma = _lemma(n)
             if lemma in HYPOTHETICAL_HEADS:
                 return "hypothetical", None
             if lemma == "have" and any(c.dep_ == "xcomp" for c in n.children):
@@ -699,6 +704,11 @@ def _objects(tok: Token) -> list[Token]:
         if c.dep_ in {"ccomp", "xcomp", "oprd"}:
             objs += [g for g in c.children if g.dep_ == "nsubj"]
     return [x for o in objs for x in (o, *o.conjuncts)]
+
+
+def _lemma(tok: Token) -> str:
+    """The lemma, mended where the small model gets common verbs wrong ("hopes" -> "hop")."""
+    return LEMMA_FIXES.get(tok.lower_, tok.lemma_.lower())
 
 
 def _object_heads_of_noun(tok: Token) -> list[Token]:
