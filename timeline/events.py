@@ -235,8 +235,10 @@ class EventExtractor:
         chain = [node]
         cur = node
         while cur.head is not cur and (
-            cur.dep_ in {"xcomp", "pcomp", "pobj", "prep", "dobj", "conj", "auxpass"}
+            cur.dep_ in {"xcomp", "pcomp", "pobj", "prep", "dobj", "auxpass"}
             or (cur.dep_ == "ccomp" and _lemma(cur.head) in CAUSATIVES)  # "refused to let him visit"
+            # a conjoined verb shares its sibling's auxiliaries, unless it has a subject of its own
+            or (cur.dep_ == "conj" and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in cur.children))
         ):
             cur = cur.head
             chain.append(cur)
@@ -376,6 +378,11 @@ class EventExtractor:
                 subj = self._subject(clause)
                 if subj is not None:
                     found += self._np_actors(subj, mentions, on, exclude=trig)
+        elif passive and pattern.type == "recall":
+            # "Russia's ambassador was recalled from Tallinn": the envoy's state recalls
+            for c in trig.children:
+                if c.dep_ == "nsubjpass":
+                    found += [a for a in self._np_actors(c, mentions, on) if a[1].kind in STATE_KINDS]
         elif passive:
             for c in trig.children:
                 if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ in {"by", "from"}):
@@ -621,7 +628,10 @@ class EventExtractor:
             if tok.i in owners:
                 return True
             if tok.i != span.root.i and tok.pos_ in {"VERB", "AUX"} and not loose:
-                return False
+                # "recalled its ambassador last year after the president was ousted": a date left of a
+                # subordinate clause's conjunction belongs to the verb the clause hangs on
+                marks = [c.i for c in tok.children if c.dep_ == "mark"]
+                return tok.dep_ == "advcl" and tok.head.i in owners and bool(marks) and span.end <= min(marks)
             if tok.head is tok:
                 return False
             tok = tok.head
