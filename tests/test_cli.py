@@ -72,10 +72,16 @@ def test_ingest_then_export(
     out = tmp_path / "visits.csv"
     assert main(["export", "--type", "visit", "--format", "csv", "-o", str(out)]) == 0
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
-    assert rows and {r["type"] for r in rows} == {"visit"}
+    assert rows and {r["type"] for r in rows} == {"visit"} and all(r["cameo"] == "042" for r in rows)
     assert main(["export", "--format", "jsonl", "--actor", "RUS", "--sort", "desc"]) == 0
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert lines and all("RUS" in e["agents"] + e["targets"] for e in lines)
+    assert all("sources" in e for e in lines)  # timeline entries, not mentions
+    assert main(["export", "--mentions", "--format", "jsonl", "--type", "recall"]) == 0
+    mentions = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert mentions and all(m["type"] == "recall" and "evidence_start" in m for m in mentions)
+    assert main(["export", "--format", "timelinejs"]) == 0
+    assert json.loads(capsys.readouterr().out)["events"]
 
 
 def test_ingest_skips_unreadable_and_keeps_the_rest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import msgspec
 
-from timeline.export import csv_chunks, jsonl_chunks
+from timeline.export import csv_chunks, entry_csv_chunks, ndjson_chunks, timelinejs_document
 from timeline.html import UnreadablePage, looks_like_html
 from timeline.models import Event, Page
 from timeline.query import DEFAULT_STATUSES, BadFilter, build_filter
@@ -169,12 +169,24 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from timeline.store import Store
 
     f = build_filter(start=args.start, end=args.end, types=args.type, status=args.status, actor=args.actor,
-                     agent=args.agent, target=args.target, outlet=args.outlet, q=args.q, sort=args.sort)  # fmt: skip
+                     agent=args.agent, target=args.target, outlet=args.outlet, q=args.q, sort=args.sort,
+                     min_confidence=args.min_confidence)  # fmt: skip
     store = Store(settings.database_url)
     store.create_schema()
     out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout  # noqa: SIM115
     try:
-        _write(store.iter_events(f), args.format, out)
+        if args.mentions:
+            if args.format == "timelinejs":
+                raise CliError("--format timelinejs exports timeline entries; drop --mentions")
+            _write(store.iter_events(f), args.format, out)
+        elif args.format == "timelinejs":
+            out.write(json.dumps(timelinejs_document(store.iter_entries(f)), ensure_ascii=False) + "\n")
+        elif args.format == "csv":
+            for chunk in entry_csv_chunks(store.iter_entries(f)):
+                out.write(chunk)
+        else:
+            for line in ndjson_chunks(store.iter_entries(f)):
+                out.write(line.decode())
     finally:
         if args.output:
             out.close()
@@ -221,7 +233,7 @@ def _write(events: Iterator[Event] | list[Event], fmt: str, out) -> None:  # typ
         for chunk in csv_chunks(events):
             out.write(chunk)
     else:
-        for line in jsonl_chunks(events):
+        for line in ndjson_chunks(events):
             out.write(line.decode())
     out.flush()
 
@@ -243,6 +255,7 @@ def _filters(p: argparse.ArgumentParser) -> None:
     for name in ("type", "actor", "agent", "target", "outlet"):
         p.add_argument(f"--{name}", action="append")
     p.add_argument("--sort", default="asc", choices=["asc", "desc"])
+    p.add_argument("--min-confidence", type=float)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -269,8 +282,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int)
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("export", help="write stored events as CSV or JSON Lines")
-    p.add_argument("--format", choices=["csv", "jsonl"], default="csv")
+    p = sub.add_parser("export", help="write the timeline (one row per entry) as CSV, JSON Lines or TimelineJS")
+    p.add_argument("--format", choices=["csv", "jsonl", "timelinejs"], default="csv")
+    p.add_argument("--mentions", action="store_true", help="export raw mentions (one per article) instead")
     p.add_argument("--output", "-o", help="file to write (default stdout)")
     p.add_argument("--status", action="append")
     _filters(p)

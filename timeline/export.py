@@ -1,14 +1,16 @@
-"""Event rows for CSV and JSON Lines; the CLI and the API write the same bytes."""
+"""Events and timeline entries as CSV, NDJSON and TimelineJS; the CLI and the API write the same bytes."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import html
 import io
 from collections.abc import Iterable, Iterator
 
 import msgspec
 
-from timeline.models import Event
+from timeline.models import Entry, Event
 
 CSV_FIELDS: tuple[str, ...] = (
     "id", "type", "status", "date_start", "date_end", "date_precision", "date_basis", "agents", "targets",
@@ -43,7 +45,85 @@ def csv_chunks(events: Iterable[Event], batch: int = 500) -> Iterator[str]:
     yield buf.getvalue()
 
 
-def jsonl_chunks(events: Iterable[Event]) -> Iterator[bytes]:
-    """One JSON object per line."""
-    for e in events:
-        yield _encoder.encode(e) + b"\n"
+ENTRY_CSV_FIELDS: tuple[str, ...] = (
+    "id", "type", "status", "date_start", "date_end", "date_precision", "agents", "targets", "confidence",
+    "mention_count", "outlets", "cameo", "plover", "title", "evidence",
+)  # fmt: skip
+
+
+def entry_csv_row(e: Entry) -> list[str]:
+    """One timeline entry as CSV cells; lists joined with ';'."""
+    values = {
+        "agents": ";".join(e.agents),
+        "targets": ";".join(e.targets),
+        "outlets": ";".join(e.outlets),
+        "date_start": e.date_start.isoformat() if e.date_start else "",
+        "date_end": e.date_end.isoformat() if e.date_end else "",
+    }
+    return [values[f] if f in values else ("" if getattr(e, f) is None else str(getattr(e, f))) for f in
+            ENTRY_CSV_FIELDS]  # fmt: skip
+
+
+def entry_csv_chunks(entries: Iterable[Entry], batch: int = 500) -> Iterator[str]:
+    """RFC 4180 CSV of timeline entries, header first, in chunks."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(ENTRY_CSV_FIELDS)
+    for n, e in enumerate(entries, 1):
+        writer.writerow(entry_csv_row(e))
+        if n % batch == 0:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
+
+
+TYPE_LABELS = {"veto": "Veto", "visit": "Visit", "phone_call": "Phone call", "expulsion": "Expulsion",
+               "recall": "Recall"}  # fmt: skip
+
+
+def _tl_date(d: dt.date, precision: str) -> dict[str, int]:
+    out = {"year": d.year}
+    if precision in {"month", "week", "day"}:
+        out["month"] = d.month
+    if precision in {"week", "day"}:
+        out["day"] = d.day
+    return out
+
+
+def headline(e: Entry) -> str:
+    """A short human headline: "Visit: RUS → CHN"."""
+    arrow = f" → {', '.join(e.targets)}" if e.targets else ""
+    return f"{TYPE_LABELS[e.type]}: {', '.join(e.agents)}{arrow}"
+
+
+def timelinejs_event(e: Entry) -> dict[str, object] | None:
+    """An entry in TimelineJS3's JSON format; undated entries have no place on its axis."""
+    if e.date_start is None or e.date_precision == "unknown":
+        return None
+    sources = "".join(
+        f"<li>{html.escape(s.outlet or s.article)}{' (' + html.escape(s.source) + ')' if s.source else ''}: "
+        f"{html.escape(s.evidence)}</li>"
+        for s in e.sources
+    )
+    event: dict[str, object] = {
+        "start_date": _tl_date(e.date_start, e.date_precision),
+        "text": {"headline": html.escape(headline(e)), "text": f"<p>{html.escape(e.evidence)}</p><ul>{sources}</ul>"},
+        "group": TYPE_LABELS[e.type],
+        "unique_id": e.id,
+    }
+    if e.date_end:
+        event["end_date"] = _tl_date(e.date_end, "day")
+    return event
+
+
+def timelinejs_document(entries: Iterable[Entry], title: str = "Diplomatic timeline") -> dict[str, object]:
+    """A TimelineJS3 document: ``{"title": ..., "events": [...]}``."""
+    events = [ev for ev in (timelinejs_event(e) for e in entries) if ev is not None]
+    return {"title": {"text": {"headline": html.escape(title), "text": ""}}, "events": events}
+
+
+def ndjson_chunks(items: Iterable[msgspec.Struct]) -> Iterator[bytes]:
+    """Newline-delimited JSON, one object per line."""
+    for item in items:
+        yield _encoder.encode(item) + b"\n"

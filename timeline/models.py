@@ -113,6 +113,44 @@ class Event(msgspec.Struct, frozen=True, kw_only=True):
     mentions: tuple[Mention, ...] = ()
 
 
+class Source(msgspec.Struct, frozen=True, kw_only=True):
+    """One report of a timeline entry: which article, from which outlet, in which words."""
+
+    event_id: str
+    article_id: str
+    article: str
+    title: str | None
+    outlet: str | None
+    source: str | None
+    published: dt.date | None
+    evidence: str
+
+
+class Entry(msgspec.Struct, frozen=True, kw_only=True):
+    """One happening on the timeline, with every mention of it across articles and outlets.
+
+    The date is the most precise any source gives; ``cameo`` and ``plover`` code the
+    type for use beside existing event data.
+    """
+
+    id: str
+    type: EventType
+    status: Status
+    date_start: dt.date | None
+    date_end: dt.date | None
+    date_precision: Precision
+    agents: tuple[str, ...]
+    targets: tuple[str, ...]
+    evidence: str
+    title: str | None
+    confidence: float
+    cameo: str
+    plover: str
+    outlets: tuple[str, ...]
+    mention_count: int
+    sources: tuple[Source, ...]
+
+
 class ArticleRecord(msgspec.Struct, frozen=True, kw_only=True):
     """An article as stored: its content hash is its id, so ingesting it twice is a no-op."""
 

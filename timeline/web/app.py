@@ -22,6 +22,7 @@ from timeline.web.controllers import (
     PluginController,
     event_filter,
 )
+from timeline.web.timeline_controller import TimelineController
 
 
 def _error(status: int):  # type: ignore[no-untyped-def]
@@ -43,7 +44,7 @@ def create_app(
         store.create_schema()
 
     return Litestar(
-        route_handlers=[ArticleController, EventController, ExportController, PluginController],
+        route_handlers=[ArticleController, EventController, ExportController, PluginController, TimelineController],
         dependencies={
             "store": Provide(lambda: store, use_cache=True, sync_to_thread=False),
             "pipeline": Provide(lambda: pipeline, use_cache=True, sync_to_thread=False),

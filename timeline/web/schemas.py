@@ -6,7 +6,7 @@ import datetime as dt
 
 import msgspec
 
-from timeline.models import ArticleRecord, Event
+from timeline.models import ArticleRecord, Entry, Event
 
 
 class ArticleIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -41,3 +41,28 @@ class ErrorOut(msgspec.Struct, frozen=True, kw_only=True):
 
     status_code: int
     detail: str
+
+
+class Bucket(msgspec.Struct, frozen=True, kw_only=True):
+    """Entries starting in one day, week (from Monday), month or year."""
+
+    start: dt.date
+    count: int
+
+
+class Buckets(msgspec.Struct, frozen=True, kw_only=True):
+    """A histogram of the current filters; ``undated`` entries are too vague for the unit."""
+
+    unit: str
+    items: list[Bucket]
+    undated: int
+
+
+class EntriesOut(msgspec.Struct, frozen=True, kw_only=True):
+    """A page of timeline entries, with facet counts and buckets when asked for."""
+
+    items: list[Entry]
+    next: str | None
+    total: int | None = None
+    facets: dict[str, dict[str, int]] | None = None
+    buckets: Buckets | None = None
