@@ -9,7 +9,7 @@ $(BIN)/.installed: pyproject.toml examples/timeline-harbourwire/pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]' -e examples/timeline-harbourwire
 	touch $@
 
-.PHONY: setup demo test lint openapi bench
+.PHONY: setup demo test lint openapi bench fuzz
 setup: $(BIN)/.installed
 
 demo: setup
@@ -29,3 +29,8 @@ openapi: setup
 
 bench: setup
 	$(BIN)/python benchmarks/extraction.py
+	$(BIN)/python benchmarks/calibration.py benchmarks/heldout.jsonl tests/cases/sentences.jsonl
+
+fuzz: setup
+	$(BIN)/python -m pip install -q -e '.[fuzz]'
+	bash benchmarks/fuzz.sh

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from litestar import Litestar, MediaType, Request, Response
+from pathlib import Path
+
+from litestar import Litestar, MediaType, Request, Response, get
 from litestar.config.cors import CORSConfig
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.openapi.config import OpenAPIConfig
+from litestar.response import File
+from litestar.static_files import create_static_files_router
 from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_422_UNPROCESSABLE_ENTITY, HTTP_503_SERVICE_UNAVAILABLE
 
 from timeline import __version__
@@ -32,6 +36,15 @@ def _error(status: int):  # type: ignore[no-untyped-def]
     return handler
 
 
+STATIC = Path(__file__).parent / "static"
+
+
+@get("/", include_in_schema=False, sync_to_thread=False)
+def index() -> File:
+    """The timeline page (static HTML and JS that call the REST API)."""
+    return File(STATIC / "index.html", content_disposition_type="inline", media_type="text/html")
+
+
 def create_app(
     settings: Settings | None = None, store: Store | None = None, pipeline: Pipeline | None = None
 ) -> Litestar:
@@ -44,7 +57,15 @@ def create_app(
         store.create_schema()
 
     return Litestar(
-        route_handlers=[ArticleController, EventController, ExportController, PluginController, TimelineController],
+        route_handlers=[
+            ArticleController,
+            EventController,
+            ExportController,
+            PluginController,
+            TimelineController,
+            index,
+            create_static_files_router(path="/static", directories=[STATIC]),
+        ],
         dependencies={
             "store": Provide(lambda: store, use_cache=True, sync_to_thread=False),
             "pipeline": Provide(lambda: pipeline, use_cache=True, sync_to_thread=False),
