@@ -30,6 +30,7 @@ openapi: setup
 bench: setup
 	$(BIN)/python benchmarks/extraction.py
 	$(BIN)/python benchmarks/calibration.py benchmarks/heldout.jsonl tests/cases/sentences.jsonl
+	$(BIN)/python benchmarks/export_memory.py
 
 fuzz: setup
 	$(BIN)/python -m pip install -q -e '.[fuzz]'

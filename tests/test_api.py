@@ -127,6 +127,38 @@ def test_html_article(client: TestClient) -> None:
     assert (e["type"], e["agents"], e["targets"], e["date_start"]) == ("visit", ["JPN"], ["UKR"], "2023-03-21")
 
 
+def test_raw_text_and_html_bodies(client: TestClient, store: Store) -> None:
+    text = "Peru recalled its ambassador from Mexico on Monday."
+    r = client.post(
+        "/articles/raw",
+        content=text.encode(),
+        headers={"content-type": "text/plain; charset=utf-8"},
+        params={"published": "2022-12-21"},
+    )
+    assert r.status_code == 201
+    (e,) = r.json()["articles"][0]["events"]
+    assert (e["type"], e["agents"], e["targets"], e["date_start"]) == ("recall", ["PER"], ["MEX"], "2022-12-19")
+    html = (
+        "<html><body><article><h1>Talks</h1><p>Spanish Prime Minister Pedro Sanchez arrived in Rabat on "
+        "Wednesday for talks on migration, officials said.</p></article></body></html>"
+    )
+    r = client.post(
+        "/articles/raw",
+        content=html.encode(),
+        headers={"content-type": "text/html"},
+        params={"published": "2023-02-02", "url": "https://news.example/talks"},
+    )
+    assert r.status_code == 201
+    (e,) = r.json()["articles"][0]["events"]
+    assert (e["type"], e["agents"], e["targets"]) == ("visit", ["ESP"], ["MAR"])
+    before = store.counts()
+    bad = client.post("/articles/raw", content=b"x", headers={"content-type": "text/plain"}, params={"published": "x"})
+    assert bad.status_code == 400 and "published" in bad.json()["detail"]
+    binary = client.post("/articles/raw", content=b"\xff\xfe", headers={"content-type": "text/plain; charset=utf-8"})
+    assert binary.status_code == 422
+    assert store.counts() == before
+
+
 def test_plugins_and_cors(client: TestClient) -> None:
     names = {p["name"]: p["status"] for p in client.get("/plugins").json()}
     assert names["generic"] == "loaded"

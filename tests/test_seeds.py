@@ -61,3 +61,31 @@ def test_seed_events_in_quoted_passages_carry_the_quoted_outlet(pipeline: Pipeli
     assert sources["veto"] == "AFP"
     assert sources["visit"] == "Xinhua"
     assert sources["expulsion"] is None  # the blog's own voice
+
+
+def test_seed_event_also_reported_by_our_own_article_shows_once(pipeline: Pipeline, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A veto the seeds report, reported again in our own words by another outlet: one entry, two sources."""
+    import datetime as dt
+
+    from timeline.models import Page
+    from timeline.query import build_filter
+    from timeline.records import record_for
+    from timeline.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    store.create_schema()
+    ours = Page(
+        content="Council deadlock\n\nRussia and China vetoed a Security Council draft on February 28 that would "
+        "have sanctioned Syrian officials over chemical attacks.",
+        published=dt.date(2017, 3, 2),
+        outlet="Harbour Wire",
+        url="https://harbourwire.example/2017/03/veto",
+    )
+    for results in pipeline.process([*read_manifest(str(MANIFEST)), ours]):
+        for r in results:
+            store.add(record_for(r))
+    vetoes = [e for e in store.iter_entries(build_filter(types="veto")) if e.date_start == dt.date(2017, 2, 28)]
+    assert len(vetoes) == 1
+    (veto,) = vetoes
+    assert {s.outlet for s in veto.sources} == {"Russia Insider", "Harbour Wire"}
+    assert any(s.url == "https://harbourwire.example/2017/03/veto" for s in veto.sources)

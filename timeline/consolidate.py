@@ -58,6 +58,22 @@ def dates_agree(a: Event, b: Event) -> bool:
     return ia[0] <= ib[1] and ib[0] <= ia[1]
 
 
+# How far back an undated mention ("has vetoed", "the recent visit") can reach, and how far ahead a
+# planned one ("the upcoming visit") can: an article cannot report what happened after it appeared.
+LOOKBACK = dt.timedelta(days=730)
+LOOKAHEAD = dt.timedelta(days=365)
+
+
+def _could_report(undated: Event, dated: Event) -> bool:
+    """Whether an undated mention, given its article's date, can tell of a dated happening."""
+    span = interval(dated)
+    if undated.published is None or span is None:
+        return True
+    if undated.status == "planned":
+        return undated.published - LOOKBACK <= span[1] and span[0] <= undated.published + LOOKAHEAD
+    return undated.published - LOOKBACK <= span[1] and span[0] <= undated.published
+
+
 def same_happening(a: Event, b: Event) -> bool:
     """Whether two mentions from different articles tell of the same dated happening."""
     return a.article_id != b.article_id and actors_agree(a, b) and dates_agree(a, b)
@@ -106,7 +122,8 @@ def cluster(events: Sequence[Event]) -> list[list[Event]]:
         fits = [
             root
             for root, members in groups.items()
-            if all(m.article_id != u.article_id for m in members) and any(actors_agree(u, m) for m in members)
+            if all(m.article_id != u.article_id for m in members)
+            and any(actors_agree(u, m) and _could_report(u, m) for m in members)
         ]
         if len(fits) == 1:
             groups[fits[0]].append(u)
@@ -143,9 +160,12 @@ def entry_id(group: Sequence[Event]) -> str:
     return hashlib.sha256(f"entry|{group[0].type}|{first}".encode()).hexdigest()[:16]
 
 
-def entry_for(group: Sequence[Event], titles: dict[str, str | None] | None = None) -> Entry:
-    """One timeline entry from the mentions of one happening."""
+def entry_for(
+    group: Sequence[Event], titles: dict[str, str | None] | None = None, urls: dict[str, str | None] | None = None
+) -> Entry:
+    """One timeline entry from the mentions of one happening; ``titles``/``urls`` are keyed by article id."""
     titles = titles or {}
+    urls = urls or {}
     best = _best(group)
     agents = tuple(dict.fromkeys(c for e in group for c in e.agents))
     targets = tuple(c for c in dict.fromkeys(c for e in group for c in e.targets) if c not in agents)
@@ -160,6 +180,7 @@ def entry_for(group: Sequence[Event], titles: dict[str, str | None] | None = Non
             article_id=e.article_id,
             article=e.article,
             title=titles.get(e.article_id),
+            url=urls.get(e.article_id),
             outlet=e.outlet,
             source=e.source,
             published=e.published,
@@ -187,6 +208,8 @@ def entry_for(group: Sequence[Event], titles: dict[str, str | None] | None = Non
     )
 
 
-def consolidate(events: Sequence[Event], titles: dict[str, str | None] | None = None) -> list[Entry]:
+def consolidate(
+    events: Sequence[Event], titles: dict[str, str | None] | None = None, urls: dict[str, str | None] | None = None
+) -> list[Entry]:
     """Timeline entries for a set of mentions."""
-    return [entry_for(g, titles) for g in cluster(events)]
+    return [entry_for(g, titles, urls) for g in cluster(events)]

@@ -120,6 +120,7 @@ class Source(msgspec.Struct, frozen=True, kw_only=True):
     article_id: str
     article: str
     title: str | None
+    url: str | None = None
     outlet: str | None
     source: str | None
     published: dt.date | None

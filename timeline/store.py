@@ -249,12 +249,13 @@ class Store:
 
     def _write_entries(self, conn: Connection, event_ids: set[str], old_entries: set[str]) -> None:
         rows = conn.execute(
-            sa.select(events.c.payload, articles.c.id, articles.c.title)
+            sa.select(events.c.payload, articles.c.id, articles.c.title, articles.c.url)
             .join(articles, articles.c.id == events.c.article_id)
             .where(events.c.id.in_(event_ids))
         ).all()
         mentions = [_decode(r[0]) for r in rows]
         titles = {r[1]: r[2] for r in rows}
+        urls = {r[1]: r[3] for r in rows}
         if old_entries:
             if self.dialect == "sqlite":
                 conn.execute(
@@ -266,7 +267,7 @@ class Store:
             conn.execute(entry_actors.delete().where(entry_actors.c.entry_id.in_(old_entries)))
             conn.execute(entry_outlets.delete().where(entry_outlets.c.entry_id.in_(old_entries)))
             conn.execute(entries.delete().where(entries.c.id.in_(old_entries)))
-        new = consolidate(mentions, titles)
+        new = consolidate(mentions, titles, urls)
         if not new:
             return
         conn.execute(entries.insert(), [_entry_row(en) for en in new])

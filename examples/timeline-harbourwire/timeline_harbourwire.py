@@ -46,8 +46,10 @@ def timeline_clean(text: str) -> str:
 
 @hookimpl
 def timeline_split(text: str, page: Page) -> list[Article]:
-    """One article per "### headline", dated by its dateline."""
+    """One article per "### headline", dated by its dateline; a page without headlines is one article."""
     heads = list(HEADLINE.finditer(text))
+    if not heads:
+        return [Article(text=text, outlet=OUTLET)]
     articles = []
     for head, nxt in zip(heads, [*heads[1:], None], strict=True):
         body = text[head.end() : nxt.start() if nxt else len(text)].strip()

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, get, post
+from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter, RawBody
 from litestar.response import Stream
 
 from timeline.export import csv_chunks
 from timeline.html import UnreadablePage
 from timeline.models import ArticleRecord, Event, Page, PluginInfo
 from timeline.pipeline import Pipeline
-from timeline.query import EventFilter, build_filter
+from timeline.query import EventFilter, build_filter, parse_date
 from timeline.records import record_for
 from timeline.store import Store
 from timeline.web.schemas import ArticleIn, EventsOut, IngestOut
@@ -50,6 +50,14 @@ def event_filter(
     )  # fmt: skip
 
 
+def _ingest(page: Page, store: Store, pipeline: Pipeline) -> IngestOut:
+    """Extract a page's articles and events and store each article, all or nothing."""
+    results = pipeline.process_one(page)
+    stored = [store.add(record_for(r)) for r in results]
+    plugin = results[0].plugin if results else "generic"
+    return IngestOut(plugin=plugin, created=[c for _, c in stored], articles=[a for a, _ in stored])
+
+
 class ArticleController(Controller):
     path = "/articles"
     tags = ["articles"]
@@ -67,12 +75,44 @@ class ArticleController(Controller):
         page = Page(
             content=data.text if data.text is not None else data.html or "",
             content_type="text" if data.text is not None else "html",
-            url=data.url, outlet=data.outlet, published=data.published, file=data.file,
-        )  # fmt: skip
-        results = pipeline.process_one(page)
-        stored = [store.add(record_for(r)) for r in results]
-        plugin = results[0].plugin if results else "generic"
-        return IngestOut(plugin=plugin, created=[c for _, c in stored], articles=[a for a, _ in stored])
+            url=data.url,
+            outlet=data.outlet,
+            published=data.published,
+            file=data.file,
+        )
+        return _ingest(page, store, pipeline)
+
+    @post(
+        "/raw",
+        sync_to_thread=True,
+        summary="Read a page sent as text/plain or text/html and store it",
+        description="The request body is the page itself (text/plain or text/html); metadata goes in the query.",
+    )
+    def create_raw(
+        self,
+        request: Request[Any, Any, Any],
+        body: RawBody,
+        store: NamedDependency[Store],
+        pipeline: NamedDependency[Pipeline],
+        url: Annotated[str | None, QueryParameter(description="Where the page came from.")] = None,
+        outlet: Annotated[str | None, QueryParameter(description="The outlet, when known.")] = None,
+        published: Annotated[str | None, QueryParameter(description="Publication date, YYYY-MM-DD.")] = None,
+    ) -> IngestOut:
+        """The body is the page itself; ``Content-Type: text/html`` is read as HTML, anything else as text."""
+        media, _, params = request.headers.get("content-type", "text/plain").partition(";")
+        charset = params.partition("charset=")[2].strip() or "utf-8"
+        try:
+            content = body.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            raise UnreadablePage(f"the body is not text in {charset!r}") from None
+        page = Page(
+            content=content,
+            content_type="html" if media.strip().lower() in {"text/html", "application/xhtml+xml"} else "text",
+            url=url,
+            outlet=outlet,
+            published=parse_date(published, "published"),
+        )
+        return _ingest(page, store, pipeline)
 
     @get("/{article_id:str}", sync_to_thread=True, summary="One stored article with its events")
     def read(self, article_id: FromPath[str], store: NamedDependency[Store]) -> ArticleRecord:

@@ -30,6 +30,18 @@ def test_sample_page() -> None:
     assert "Redistribution" not in second.text
 
 
+def test_a_single_dispatch_without_headline_is_one_article() -> None:
+    check = check_page(
+        timeline_harbourwire,
+        "harbourwire",
+        "HARBOUR WIRE | World desk\n\nSerbia recalled its ambassador from Montenegro on Monday.",
+        published="2024-03-06",
+        articles=1,
+        events=[("recall", {"SRB"}, {"MNE"}, "2024-03-04")],
+    )
+    assert check.results[0].article.outlet == "Harbour Wire"
+
+
 def test_other_pages_are_not_claimed() -> None:
     assert timeline_harbourwire.timeline_recognise(page=_page("Ordinary news text.")) is None
 

@@ -166,7 +166,7 @@ function select(id) {
     el("li", {},
       el("strong", {}, s.outlet || s.article), s.source ? ` (reporting ${s.source})` : "",
       s.published ? `, ${s.published}` : "", ": ",
-      el("a", { href: `/articles/${s.article_id}` }, s.title || s.article),
+      el("a", { href: s.url || `/articles/${s.article_id}` }, s.title || s.article),
       el("blockquote", {}, s.evidence)));
   $("#detail").replaceChildren(
     el("h2", {}, `${TYPES[e.type]}: ${headline(e)}`),
