@@ -20,8 +20,8 @@ test: setup
 	$(BIN)/python -m pytest
 
 lint: setup
-	$(BIN)/ruff check timeline plugins tests examples
-	$(BIN)/ruff format --check timeline plugins tests examples
+	$(BIN)/ruff check timeline plugins tests examples benchmarks
+	$(BIN)/ruff format --check timeline plugins tests examples benchmarks
 	$(BIN)/mypy
 
 openapi: setup

@@ -23,8 +23,10 @@ CUT = {"day": 10, "week": 7, "month": 7, "year": 4}
 
 def evaluate(path: Path, pipeline: Pipeline) -> None:
     cases = [json.loads(line) for line in path.open(encoding="utf-8")]
-    arts = [Article(text=c["text"], published=dt.date.fromisoformat(c["published"]), file=str(i))
-            for i, c in enumerate(cases)]  # fmt: skip
+    arts = [
+        Article(text=c["text"], published=dt.date.fromisoformat(c["published"]), file=str(i))
+        for i, c in enumerate(cases)
+    ]
     results = pipeline.extractor.extract(arts)
     scored: list[tuple[float, bool]] = []
     missed = 0
@@ -39,7 +41,8 @@ def evaluate(path: Path, pipeline: Pipeline) -> None:
             got.add(key)
             scored.append((e.confidence, key in want))
             if key not in want:
-                print(f"  wrong  {e.confidence:.2f} {key[0]} {sorted(key[1])}>{sorted(key[2])} {date} | {case['text'][:70]}")
+                actors = f"{sorted(key[1])}>{sorted(key[2])}"
+                print(f"  wrong  {e.confidence:.2f} {key[0]} {actors} {date} | {case['text'][:70]}")
         missed += len(want - got)
         for w in want - got:
             print(f"  missed {w[0]} {sorted(w[1])}>{sorted(w[2])} {w[3]} | {case['text'][:70]}")
@@ -48,7 +51,9 @@ def evaluate(path: Path, pipeline: Pipeline) -> None:
     for lo, hi in BANDS:
         band = [ok for c, ok in scored if lo <= c < hi]
         if band:
-            print(f"  confidence {lo:.1f}-{min(hi, 1.0):.1f}: {sum(band)}/{len(band)} right = {sum(band) / len(band):.2f}")
+            print(
+                f"  confidence {lo:.1f}-{min(hi, 1.0):.1f}: {sum(band)}/{len(band)} right = {sum(band) / len(band):.2f}"
+            )
 
 
 if __name__ == "__main__":

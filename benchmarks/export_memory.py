@@ -27,12 +27,35 @@ CODES = ["RUS", "CHN", "USA", "FRA", "GBR", "DEU", "TUR", "IND", "JPN", "BRA"]
 
 def synthetic(i: int) -> Entry:
     day = dt.date(2000, 1, 1) + dt.timedelta(days=i % 9000)
-    src = Source(event_id=f"{i:016x}", article_id=f"{i:020x}", article=f"a{i}.txt", title=f"Title {i}", url=None,
-                 outlet="Wire", source=None, published=day, evidence=f"Synthetic evidence sentence number {i}.")  # fmt: skip
-    return Entry(id=f"{i:016x}", type=TYPES[i % 5], status="occurred", date_start=day, date_end=None,  # type: ignore[arg-type]
-                 date_precision="day", agents=(CODES[i % 10],), targets=(CODES[(i + 3) % 10],),
-                 evidence=src.evidence, title=src.title, confidence=0.9, cameo="042", plover="CONSULT/visit",
-                 outlets=("Wire",), mention_count=1, sources=(src,))  # fmt: skip
+    src = Source(
+        event_id=f"{i:016x}",
+        article_id=f"{i:020x}",
+        article=f"a{i}.txt",
+        title=f"Title {i}",
+        url=None,
+        outlet="Wire",
+        source=None,
+        published=day,
+        evidence=f"Synthetic evidence sentence number {i}.",
+    )
+    return Entry(
+        id=f"{i:016x}",
+        type=TYPES[i % 5],
+        status="occurred",
+        date_start=day,
+        date_end=None,  # type: ignore[arg-type]
+        date_precision="day",
+        agents=(CODES[i % 10],),
+        targets=(CODES[(i + 3) % 10],),
+        evidence=src.evidence,
+        title=src.title,
+        confidence=0.9,
+        cameo="042",
+        plover="CONSULT/visit",
+        outlets=("Wire",),
+        mention_count=1,
+        sources=(src,),
+    )
 
 
 def build(path: Path, n: int) -> Store:

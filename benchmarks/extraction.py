@@ -59,16 +59,20 @@ def main() -> None:
     corpora = {"own samples": own_corpus()}
     if SEEDS.is_file():
         corpora["seeds"] = read_manifest(str(SEEDS))
-    print(f"{'corpus':12} {'docs':>5} {'tokens':>7} {'spaCy tok/s':>12} {'no-NER tok/s':>13} "
-          f"{'timeline tok/s':>15} {'vs spaCy':>9} {'vs no-NER':>10}")  # fmt: skip
+    print(
+        f"{'corpus':12} {'docs':>5} {'tokens':>7} {'spaCy tok/s':>12} {'no-NER tok/s':>13} "
+        f"{'timeline tok/s':>15} {'vs spaCy':>9} {'vs no-NER':>10}"
+    )
     for name, pages in corpora.items():
         texts = [p.content for p in pages]
         tokens = sum(len(full.tokenizer(t)) for t in texts)
         t_full = best_of(args.repeat, lambda texts=texts: list(full.pipe(texts)))
         t_noner = best_of(args.repeat, lambda texts=texts: list(no_ner.pipe(texts)))
         t_ours = best_of(args.repeat, lambda pages=pages: pipeline.process(pages))
-        print(f"{name:12} {len(texts):5} {tokens:7} {tokens / t_full:12.0f} {tokens / t_noner:13.0f} "
-              f"{tokens / t_ours:15.0f} {t_full / t_ours:8.2f}x {t_noner / t_ours:9.2f}x")  # fmt: skip
+        print(
+            f"{name:12} {len(texts):5} {tokens:7} {tokens / t_full:12.0f} {tokens / t_noner:13.0f} "
+            f"{tokens / t_ours:15.0f} {t_full / t_ours:8.2f}x {t_noner / t_ours:9.2f}x"
+        )
 
 
 if __name__ == "__main__":

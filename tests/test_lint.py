@@ -13,8 +13,8 @@ from tests.conftest import ROOT
 @pytest.mark.parametrize(
     "cmd",
     [
-        ["ruff", "check", "timeline", "plugins", "tests", "examples"],
-        ["ruff", "format", "--check", "timeline", "plugins", "tests", "examples"],
+        ["ruff", "check", "timeline", "plugins", "tests", "examples", "benchmarks"],
+        ["ruff", "format", "--check", "timeline", "plugins", "tests", "examples", "benchmarks"],
         ["mypy"],
     ],
     ids=["ruff-check", "ruff-format", "mypy"],
