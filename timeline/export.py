@@ -32,12 +32,16 @@ def csv_row(e: Event) -> list[str]:
 
 
 def csv_chunks(events: Iterable[Event], batch: int = 500) -> Iterator[str]:
-    """RFC 4180 CSV with a header row, yielded in chunks so that nothing large sits in memory."""
+    """Events (mentions) as RFC 4180 CSV with a header row, in chunks so that nothing large sits in memory."""
+    return _csv(CSV_FIELDS, map(csv_row, events), batch)
+
+
+def _csv(header: Iterable[str], rows: Iterable[list[str]], batch: int) -> Iterator[str]:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(CSV_FIELDS)
-    for n, e in enumerate(events, 1):
-        writer.writerow(csv_row(e))
+    writer.writerow(header)
+    for n, row in enumerate(rows, 1):
+        writer.writerow(row)
         if n % batch == 0:
             yield buf.getvalue()
             buf.seek(0)
@@ -65,17 +69,8 @@ def entry_csv_row(e: Entry) -> list[str]:
 
 
 def entry_csv_chunks(entries: Iterable[Entry], batch: int = 500) -> Iterator[str]:
-    """RFC 4180 CSV of timeline entries, header first, in chunks."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(ENTRY_CSV_FIELDS)
-    for n, e in enumerate(entries, 1):
-        writer.writerow(entry_csv_row(e))
-        if n % batch == 0:
-            yield buf.getvalue()
-            buf.seek(0)
-            buf.truncate()
-    yield buf.getvalue()
+    """Timeline entries as RFC 4180 CSV, header first, in chunks."""
+    return _csv(ENTRY_CSV_FIELDS, map(entry_csv_row, entries), batch)
 
 
 TYPE_LABELS = {"veto": "Veto", "visit": "Visit", "phone_call": "Phone call", "expulsion": "Expulsion",

@@ -8,8 +8,9 @@ leaves nothing half-written. Events are paged by keyset on ``sort_key``
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import msgspec
 import sqlalchemy as sa
@@ -302,26 +303,11 @@ class Store:
             return conn.execute(sa.select(sa.func.count()).select_from(entries)).scalar() or 0
 
     def _entry_where(self, f: EventFilter) -> list[sa.ColumnElement[bool]]:
-        c = entries.c
-        where: list[sa.ColumnElement[bool]] = []
-        if f.start is not None:
-            where.append(sa.func.coalesce(c.date_end, c.date_start) >= f.start)
-        if f.end is not None:
-            where.append(c.date_start <= f.end)
-        if f.types:
-            where.append(c.type.in_(f.types))
-        if f.statuses:
-            where.append(c.status.in_(f.statuses))
-        if f.min_confidence is not None:
-            where.append(c.confidence >= f.min_confidence)
+        where = _common_where(entries, entry_actors, entry_actors.c.entry_id, f)
         if f.outlet:
-            where.append(c.id.in_(sa.select(entry_outlets.c.entry_id).where(entry_outlets.c.outlet.in_(f.outlet))))
-        for codes, role in ((f.actor, None), (f.agent, "agent"), (f.target, "target")):
-            if codes:
-                sub = sa.select(entry_actors.c.entry_id).where(entry_actors.c.code.in_(codes))
-                if role:
-                    sub = sub.where(entry_actors.c.role == role)
-                where.append(c.id.in_(sub))
+            where.append(
+                entries.c.id.in_(sa.select(entry_outlets.c.entry_id).where(entry_outlets.c.outlet.in_(f.outlet)))
+            )
         if f.q:
             where.append(self._text_match(f.q))
         return where
@@ -338,32 +324,12 @@ class Store:
 
     def query_entries(self, f: EventFilter, count: bool = False) -> EntryPage:
         """One page of timeline entries matching ``f``, after ``f.cursor``."""
-        where = self._entry_where(f)
-        stmt = sa.select(entries.c.payload, entries.c.sort_key).where(*where)
-        if f.cursor:
-            key = decode_cursor(f.cursor)
-            stmt = stmt.where(entries.c.sort_key > key if f.sort == "asc" else entries.c.sort_key < key)
-        order = entries.c.sort_key.asc() if f.sort == "asc" else entries.c.sort_key.desc()
-        with self.engine.connect() as conn:
-            rows = conn.execute(stmt.order_by(order).limit(f.limit + 1)).all()
-            total = (
-                conn.execute(sa.select(sa.func.count()).select_from(entries).where(*where)).scalar() if count else None
-            )
-        more = len(rows) > f.limit
-        rows = rows[: f.limit]
-        return EntryPage(
-            [_entry_decoder.decode(r[0]) for r in rows], encode_cursor(rows[-1][1]) if more and rows else None, total
-        )
+        payloads, nxt, total = self._keyset(entries, self._entry_where(f), f, count)
+        return EntryPage([_entry_decoder.decode(p) for p in payloads], nxt, total)
 
     def iter_entries(self, f: EventFilter, batch: int = 1000) -> Iterator[Entry]:
         """Every entry matching ``f``, a batch at a time so memory stays flat."""
-        cur = msgspec.structs.replace(f, limit=batch)
-        while True:
-            page = self.query_entries(cur)
-            yield from page.items
-            if page.next is None:
-                return
-            cur = msgspec.structs.replace(cur, cursor=page.next)
+        return _batches(self.query_entries, f, batch)
 
     def get_entry(self, entry_id: str) -> Entry | None:
         with self.engine.connect() as conn:
@@ -447,58 +413,40 @@ class Store:
         return _decode(payload) if payload is not None else None
 
     def _where(self, f: EventFilter) -> list[sa.ColumnElement[bool]]:
-        c = events.c
-        where: list[sa.ColumnElement[bool]] = []
-        if f.start is not None:
-            where.append(sa.func.coalesce(c.date_end, c.date_start) >= f.start)
-        if f.end is not None:
-            where.append(c.date_start <= f.end)
-        if f.types:
-            where.append(c.type.in_(f.types))
-        if f.statuses:
-            where.append(c.status.in_(f.statuses))
+        where = _common_where(events, event_actors, event_actors.c.event_id, f)
         if f.outlet:
-            where.append(c.outlet.in_(f.outlet))
+            where.append(events.c.outlet.in_(f.outlet))
         if f.q:
-            where.append(c.evidence.ilike(f"%{f.q}%"))
-        if f.min_confidence is not None:
-            where.append(c.confidence >= f.min_confidence)
-        for codes, role in ((f.actor, None), (f.agent, "agent"), (f.target, "target")):
-            if codes:
-                sub = sa.select(event_actors.c.event_id).where(event_actors.c.code.in_(codes))
-                if role:
-                    sub = sub.where(event_actors.c.role == role)
-                where.append(c.id.in_(sub))
+            where.append(events.c.evidence.ilike(f"%{f.q}%"))
         return where
 
     def query_events(self, f: EventFilter, count: bool = False) -> EventPage:
-        """One page of events matching ``f``, after ``f.cursor``."""
-        where = self._where(f)
-        stmt = sa.select(events.c.payload, events.c.sort_key).where(*where)
+        """One page of events (mentions) matching ``f``, after ``f.cursor``."""
+        payloads, nxt, total = self._keyset(events, self._where(f), f, count)
+        return EventPage([_decode(p) for p in payloads], nxt, total)
+
+    def _keyset(
+        self, table: sa.Table, where: list[sa.ColumnElement[bool]], f: EventFilter, count: bool
+    ) -> tuple[list[bytes], str | None, int | None]:
+        """Payloads of one page ordered by ``sort_key`` after the cursor, the next cursor, the total if asked."""
+        key = table.c.sort_key
+        stmt = sa.select(table.c.payload, key).where(*where)
         if f.cursor:
-            key = decode_cursor(f.cursor)
-            stmt = stmt.where(events.c.sort_key > key if f.sort == "asc" else events.c.sort_key < key)
-        order = events.c.sort_key.asc() if f.sort == "asc" else events.c.sort_key.desc()
-        stmt = stmt.order_by(order).limit(f.limit + 1)
+            after = decode_cursor(f.cursor)
+            stmt = stmt.where(key > after if f.sort == "asc" else key < after)
+        stmt = stmt.order_by(key.asc() if f.sort == "asc" else key.desc()).limit(f.limit + 1)
         with self.engine.connect() as conn:
             rows = conn.execute(stmt).all()
             total = (
-                conn.execute(sa.select(sa.func.count()).select_from(events).where(*where)).scalar() if count else None
+                conn.execute(sa.select(sa.func.count()).select_from(table).where(*where)).scalar() if count else None
             )
         more = len(rows) > f.limit
         rows = rows[: f.limit]
-        nxt = encode_cursor(rows[-1][1]) if more and rows else None
-        return EventPage([_decode(r[0]) for r in rows], nxt, total)
+        return [r[0] for r in rows], encode_cursor(rows[-1][1]) if more and rows else None, total
 
     def iter_events(self, f: EventFilter, batch: int = 1000) -> Iterator[Event]:
         """Every event matching ``f``, fetched a batch at a time so memory stays flat."""
-        cur = msgspec.structs.replace(f, limit=batch, cursor=f.cursor)
-        while True:
-            page = self.query_events(cur)
-            yield from page.items
-            if page.next is None:
-                return
-            cur = msgspec.structs.replace(cur, cursor=page.next)
+        return _batches(self.query_events, f, batch)
 
     def counts(self) -> dict[str, int]:
         """How many articles and events are stored."""
@@ -507,6 +455,42 @@ class Store:
                 "articles": conn.execute(sa.select(sa.func.count()).select_from(articles)).scalar() or 0,
                 "events": conn.execute(sa.select(sa.func.count()).select_from(events)).scalar() or 0,
             }
+
+
+def _common_where(
+    table: sa.Table, actors: sa.Table, actor_fk: sa.Column[str], f: EventFilter
+) -> list[sa.ColumnElement[bool]]:
+    """The filters events and entries share: dates (ranges overlap), type, status, confidence, actors."""
+    c = table.c
+    where: list[sa.ColumnElement[bool]] = []
+    if f.start is not None:
+        where.append(sa.func.coalesce(c.date_end, c.date_start) >= f.start)
+    if f.end is not None:
+        where.append(c.date_start <= f.end)
+    if f.types:
+        where.append(c.type.in_(f.types))
+    if f.statuses:
+        where.append(c.status.in_(f.statuses))
+    if f.min_confidence is not None:
+        where.append(c.confidence >= f.min_confidence)
+    for codes, role in ((f.actor, None), (f.agent, "agent"), (f.target, "target")):
+        if codes:
+            sub = sa.select(actor_fk).where(actors.c.code.in_(codes))
+            if role:
+                sub = sub.where(actors.c.role == role)
+            where.append(c.id.in_(sub))
+    return where
+
+
+def _batches(query: Callable[[EventFilter], EventPage | EntryPage], f: EventFilter, batch: int) -> Iterator[Any]:
+    """Follow the cursor through every page, yielding items one by one."""
+    cur = msgspec.structs.replace(f, limit=batch)
+    while True:
+        page = query(cur)
+        yield from page.items
+        if page.next is None:
+            return
+        cur = msgspec.structs.replace(cur, cursor=page.next)
 
 
 def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:

@@ -50,6 +50,15 @@ def event_filter(
     )  # fmt: skip
 
 
+def csv_stream(chunks: Iterator[str], filename: str) -> Stream:
+    """A streamed CSV download; the chunks are produced as the client reads."""
+    return Stream(
+        chunks,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
 def _ingest(page: Page, store: Store, pipeline: Pipeline) -> IngestOut:
     """Extract a page's articles and events and store each article, all or nothing."""
     results = pipeline.process_one(page)
@@ -148,14 +157,7 @@ class ExportController(Controller):
 
     @get("/", summary="Events as CSV (same filters as /events), streamed", media_type="text/csv", sync_to_thread=False)
     def export_csv(self, filters: NamedDependency[EventFilter], store: NamedDependency[Store]) -> Stream:
-        def chunks() -> Iterator[str]:
-            yield from csv_chunks(store.iter_events(filters))
-
-        return Stream(
-            chunks(),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="timeline.csv"'},
-        )
+        return csv_stream(csv_chunks(store.iter_events(filters)), "mentions.csv")
 
 
 class PluginController(Controller):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, get
@@ -17,6 +16,7 @@ from timeline.export import entry_csv_chunks, ndjson_chunks, timelinejs_document
 from timeline.models import Entry
 from timeline.query import EventFilter
 from timeline.store import Store
+from timeline.web.controllers import csv_stream
 from timeline.web.schemas import Bucket, Buckets, EntriesOut
 
 CACHE_CONTROL = "no-cache"  # always revalidate; the ETag makes that cheap
@@ -79,21 +79,11 @@ class TimelineController(Controller):
 
     @get("/export.csv", sync_to_thread=False, summary="Timeline entries as CSV (one row per entry), streamed")
     def export_csv(self, filters: NamedDependency[EventFilter], store: NamedDependency[Store]) -> Stream:
-        def chunks() -> Iterator[str]:
-            yield from entry_csv_chunks(store.iter_entries(filters))
-
-        return Stream(
-            chunks(),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="timeline.csv"'},
-        )
+        return csv_stream(entry_csv_chunks(store.iter_entries(filters)), "timeline.csv")
 
     @get("/export.ndjson", sync_to_thread=False, summary="Timeline entries as NDJSON, streamed")
     def export_ndjson(self, filters: NamedDependency[EventFilter], store: NamedDependency[Store]) -> Stream:
-        def chunks() -> Iterator[bytes]:
-            yield from ndjson_chunks(store.iter_entries(filters))
-
-        return Stream(chunks(), media_type="application/x-ndjson")
+        return Stream(ndjson_chunks(store.iter_entries(filters)), media_type="application/x-ndjson")
 
     @get("/timelinejs.json", sync_to_thread=True, summary="Timeline entries in TimelineJS3 format")
     def timelinejs(self, filters: NamedDependency[EventFilter], store: NamedDependency[Store]) -> dict[str, Any]:
