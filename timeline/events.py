@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -56,7 +56,6 @@ MONTH_WORDS = frozenset(
 )  # fmt: skip
 CAUSATIVES = frozenset({"let", "allow", "permit", "make", "help"})
 LEMMA_FIXES = {"hopes": "hope", "hoped": "hope", "hoping": "hope"}
-NEGATIONS = frozenset({"not", "never", "n't", "no"})
 
 
 @dataclass
@@ -76,7 +75,6 @@ class Draft:
     confidence: float
     source: str | None
     tense: dates.Tense = None
-    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,10 +115,7 @@ class EventExtractor:
         self.nlp_split = nlp_split
         self.gaz = gazetteer
         self.patterns = tuple(patterns)
-        self._by_lemma: dict[str, list[Pattern]] = {}
-        for p in self.patterns:
-            self._by_lemma.setdefault(p.lemma, []).append(p)
-        self._keywords = keyword_regex(self.patterns)
+        self._tables: dict[tuple[Pattern, ...], tuple[dict[str, list[Pattern]], re.Pattern[str]]] = {}
 
     # -- public API -----------------------------------------------------------------
 
@@ -134,28 +129,32 @@ class EventExtractor:
             sents = split_sentences(self.nlp_split, art.text)
             exprs = dates.find_time_expressions(art.text)
             extra = tuple(extra_patterns[i]) if i < len(extra_patterns) else ()
-            keywords = keyword_regex(self.patterns + extra) if extra else self._keywords
-            plans.append((sents, exprs, extra))
+            by_lemma, keywords = self._table(extra)
+            plans.append((sents, exprs, by_lemma))
             jobs.extend((i, s) for s in sents if keywords.search(s.text))
         drafts: list[list[Draft]] = [[] for _ in articles]
         docs = self.nlp.pipe(s.text for _, s in jobs)
         for (i, sent), doc in zip(jobs, docs, strict=True):
-            sents, exprs, extra = plans[i]
-            drafts[i].extend(self._sentence_drafts(articles[i], sents, sent, doc, exprs, extra))
+            sents, exprs, by_lemma = plans[i]
+            drafts[i].extend(self._sentence_drafts(articles[i], sents, sent, doc, exprs, by_lemma))
         return [self._merge(art, d) for art, d in zip(articles, drafts, strict=True)]
+
+    def _table(self, extra: tuple[Pattern, ...]) -> tuple[dict[str, list[Pattern]], re.Pattern[str]]:
+        """Patterns by lemma and the keyword pre-filter, for the core patterns plus a plugin's; built once each."""
+        if extra not in self._tables:
+            by_lemma: dict[str, list[Pattern]] = {}
+            for p in self.patterns + extra:
+                by_lemma.setdefault(p.lemma, []).append(p)
+            self._tables[extra] = (by_lemma, keyword_regex(self.patterns + extra))
+        return self._tables[extra]
 
     # -- one sentence -----------------------------------------------------------------
 
     def _sentence_drafts(
         self, art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, exprs: list[dates.TimeExpr],
-        extra: tuple[Pattern, ...],
+        by_lemma: dict[str, list[Pattern]],
     ) -> Iterable[Draft]:  # fmt: skip
         mentions = self.gaz.find(sent.text)
-        by_lemma = self._by_lemma
-        if extra:
-            by_lemma = {k: list(v) for k, v in by_lemma.items()}
-            for p in extra:
-                by_lemma.setdefault(p.lemma, []).append(p)
         seen: set[int] = set()
         for token in doc:
             for pattern in by_lemma.get(token.lemma_.lower(), ()):
@@ -249,7 +248,7 @@ class EventExtractor:
         lowers = {c.lower_ for c in words}
         mods = {c.lower_ for c in trig.children if c.dep_ in {"amod", "compound", "advmod"}}
         future = "will" in lowers or "shall" in lowers or "'ll" in lowers
-        if any(c.dep_ == "neg" for c in words) or lowers & NEGATIONS & {"never"}:
+        if any(c.dep_ == "neg" for c in words) or "never" in lowers:
             return "denied", "past"
         if any(_lemma(n) in CANCEL_HEADS and n is not node for n in chain[1:]):
             return "denied", "past"
