@@ -42,6 +42,16 @@ DENIAL_HEADS = frozenset({"deny", "reject", "dismiss", "refute"})
 REPORTING_VERBS = frozenset({"say", "tell", "announce", "confirm", "state", "report", "add", "note", "disclose"})
 # Plural subjects that only say "some states": the states themselves are named in "including ..."
 GENERIC_AGENTS = frozenset({"state", "country", "nation", "government", "member", "ally", "capital", "partner"})
+# Who can be a guest: "hosted the Turkish president", "received Lavrov", "welcomed a Chinese delegation".
+GUEST_NOUNS = frozenset({
+    "president", "minister", "leader", "counterpart", "delegation", "king", "queen", "emir", "prince", "premier",
+    "chancellor", "envoy", "secretary", "monarch", "sultan", "sheikh", "head", "official", "negotiator",
+    "diplomat", "vice", "pope", "ruler", "chief", "speaker", "general",
+})  # fmt: skip
+CAPABILITY_NOUNS = frozenset({"power", "right", "privilege"})
+THREAT_NOUNS = frozenset({"threat", "warning"})
+USE_VERBS = frozenset({"use", "exercise", "wield", "cast", "invoke", "deploy"})
+MEETING_NOUNS = frozenset({"meeting", "talks", "summit", "consultation", "session"})
 COAGENT_PREPS = frozenset({"along", "together", "jointly", "alongside"})
 REPORTING_CLAUSE_DEPS = frozenset({"relcl", "advcl", "ccomp", "csubj", "parataxis", "acl"})
 # A lead that tells of a period, not a happening: "have expelled ... since the war began"
@@ -174,8 +184,24 @@ class EventExtractor:
         clause = self._clause_verb(trig)
         status, tense = self._status(trig, clause)
         on = art.published
-        agents, agent_quality = self._agents(trig, clause, pattern, doc, mentions, sents, sent, on)
-        targets, target_quality = self._targets(trig, clause, pattern, doc, mentions, on)
+        if trig.dep_ == "compound" and trig.head.pos_ == "NOUN":
+            # "used its veto power", "Russia's veto threat": the phrase's head carries the roles
+            if trig.head.lemma_.lower() in CAPABILITY_NOUNS and (clause_of_head := self._clause_verb(trig.head)):
+                if _lemma(clause_of_head) not in USE_VERBS:
+                    return None  # "has veto power" is a capability, not an act
+            elif trig.head.lemma_.lower() in CAPABILITY_NOUNS:
+                return None
+            trig = trig.head
+            clause = self._clause_verb(trig)
+            status, tense = self._status(trig, clause)
+            if trig.lemma_.lower() in THREAT_NOUNS:
+                status = "hypothetical"
+        if pattern.reverse:
+            agents, targets = self._guests_and_host(trig, mentions, on, sents, sent)
+            agent_quality = target_quality = 1.0
+        else:
+            agents, agent_quality = self._agents(trig, clause, pattern, doc, mentions, sents, sent, on)
+            targets, target_quality = self._targets(trig, clause, pattern, doc, mentions, on)
         if pattern.type == "phone_call":
             agents = _dedupe(agents + targets)
             targets = []
@@ -373,6 +399,12 @@ class EventExtractor:
                 # "the recall of Chile's ambassador": the envoy's state recalls
                 for o in _object_heads_of_noun(trig):
                     found += [a for a in self._np_actors(o, mentions, on) if a[1].kind in STATE_KINDS]
+            if not found and clause is None and pattern.type == "phone_call":
+                # "In a phone call with Xi on Friday, Putin said ...": the speaker is the other side
+                verb = _governing_verb(trig)
+                subj = self._subject(verb) if verb is not None else None
+                if subj is not None:
+                    found += self._np_actors(subj, mentions, on, exclude=trig)
             if not found and clause is not None:
                 subj = self._subject(clause)
                 if subj is not None:
@@ -411,7 +443,7 @@ class EventExtractor:
                     found += [a for g in c.children if g.dep_ == "pobj" for a in self._np_actors(g, mentions, on)]
             if trig.pos_ == "NOUN":
                 for c in trig.children:
-                    if c.dep_ == "prep" and c.lower_ in {"with", "between"}:
+                    if c.dep_ == "prep" and c.lower_ in {"with", "between", "from"}:
                         for g in c.children:
                             if g.dep_ == "pobj":
                                 found += self._np_actors(g, mentions, on)
@@ -422,6 +454,33 @@ class EventExtractor:
         orgs_ok = pattern.type in {"visit", "phone_call"}
         found = [(c, m) for c, m in found if orgs_ok or (len(c) == 3 and m.kind != "org")]
         return _dedupe(found), quality
+
+    def _guests_and_host(
+        self, trig: Token, mentions: list[ActorMention], on: dt.date | None, sents: list[Sentence], sent: Sentence
+    ) -> tuple[list[tuple[str, ActorMention]], list[tuple[str, ActorMention]]]:
+        """Hosting reversed: the guests (object, or a meeting's "with" phrase) visit the host (subject)."""
+        passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in trig.children)
+        guest_heads = [c for c in trig.children if c.dep_ == ("nsubjpass" if passive else "dobj")]
+        host_heads = (
+            [g for c in trig.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+            if passive
+            else [c for c in trig.children if c.dep_ == "nsubj"]
+        )
+        guests: list[tuple[str, ActorMention]] = []
+        for g in [x for h in guest_heads for x in (h, *h.conjuncts)]:
+            if g.lemma_.lower() in MEETING_NOUNS:
+                for c in g.children:
+                    if c.dep_ == "prep" and c.lower_ == "with":
+                        guests += [a for w in c.children if w.dep_ == "pobj" for a in self._np_actors(w, mentions, on)]
+            elif g.lemma_.lower() in GUEST_NOUNS or g.pos_ == "PROPN":
+                guests += [a for a in self._np_actors(g, mentions, on) if a[1].kind != "seat"]
+        hosts: list[tuple[str, ActorMention]] = []
+        for h in host_heads:
+            found = (
+                self._pronoun(h, mentions, sents, sent, on) if h.pos_ == "PRON" else self._np_actors(h, mentions, on)
+            )
+            hosts += [a for a in found if a[1].kind in STATE_KINDS | {"person"}]
+        return _dedupe(guests), _dedupe(hosts)
 
     def _named_members(
         self, doc: Doc, trig: Token, mentions: list[ActorMention], on: dt.date | None
@@ -718,6 +777,18 @@ def _objects(tok: Token) -> list[Token]:
 def _lemma(tok: Token) -> str:
     """The lemma, mended where the small model gets common verbs wrong ("hopes" -> "hop")."""
     return LEMMA_FIXES.get(tok.lower_, tok.lemma_.lower())
+
+
+def _governing_verb(tok: Token) -> Token | None:
+    """The verb a prepositional phrase hangs on ("[In a call with Xi], Putin said")."""
+    cur = tok
+    for _ in range(4):
+        if cur.head is cur:
+            return None
+        cur = cur.head
+        if cur.pos_ in {"VERB", "AUX"}:
+            return cur
+    return None
 
 
 def _object_heads_of_noun(tok: Token) -> list[Token]:

@@ -45,6 +45,7 @@ class Pattern:
     xcomp: frozenset[str] = frozenset()
     veto_holder: bool = False
     persona_non_grata: bool = False
+    reverse: bool = False
     keywords: frozenset[str] = frozenset()
     origin: str = "core"
 
@@ -76,6 +77,7 @@ class Pattern:
             xcomp=words("xcomp"),
             veto_holder=bool(data.get("veto_holder", False)),
             persona_non_grata=bool(data.get("persona_non_grata", False)),
+            reverse=bool(data.get("reverse", False)),
             keywords=words("keywords") or frozenset({lemma[:5]}),
             origin=origin,
         )
