@@ -116,3 +116,27 @@ def test_page_date_is_the_fallback_not_overridden(pipeline: Pipeline) -> None:
 def test_url_domain() -> None:
     assert url_domain("https://www.Example.org:8080/a?b") == "example.org"
     assert url_domain(None) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "page_date", "published", "source"),
+    [
+        (
+            "Envoy recalled\n\nWARSAW, March 3 (Reuters) - Poland recalled its ambassador from Israel on Monday.",
+            "2023-03-05",
+            "2023-03-03",
+            "Reuters",
+        ),
+        ("ANKARA (AP) — Turkey expelled two Swedish diplomats on Tuesday.", "2023-02-02", "2023-02-02", "AP"),
+        ("Kyiv, Jan. 9, 2024 (Ukrinform) - Ukraine recalled its envoy from Hungary.", None, "2024-01-09", "Ukrinform"),
+        ("Plain story\n\nLatvia expelled a Russian diplomat on Friday.", "2023-02-02", "2023-02-02", None),
+    ],
+)
+def test_generic_wire_datelines(pipeline: Pipeline, text: str, page_date: str | None, published: str,
+                                source: str | None) -> None:  # fmt: skip
+    pub = dt.date.fromisoformat(page_date) if page_date else None
+    name, (art,) = pipeline.articles(Page(content=text, url="https://news.example/x", published=pub))
+    assert name == "generic"
+    assert (str(art.published), art.source) == (published, source)
+    events = pipeline.extractor.extract([art])[0]
+    assert events and all(e.source == source for e in events)

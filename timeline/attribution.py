@@ -7,6 +7,7 @@ after it, up to the next paragraph that ends with a cue, are the quoted outlet's
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from timeline.models import Attribution
 
@@ -43,3 +44,33 @@ def find_attributions(text: str) -> tuple[Attribution, ...]:
     if current is not None and current[0] < len(text):
         out.append(Attribution(current[0], len(text), current[1]))
     return tuple(out)
+
+
+AGENCIES = (
+    "Reuters", "AP", "AFP", "Xinhua", "TASS", "RIA Novosti", "Bloomberg", "Anadolu", "Yonhap", "Kyodo", "dpa",
+    "ANSA", "EFE", "PTI", "IANS", "ANI", "UPI", "Sputnik", "IRNA", "WAM", "SPA", "KUNA", "QNA", "MENA",
+    "Interfax", "Ukrinform", "CNA", "Bernama", "Antara", "APA", "Trend", "BelTA", "Kazinform", "Prensa Latina",
+)  # fmt: skip
+_DATELINE = re.compile(
+    r"^\s*(?P<city>[A-Z][A-Za-z.'’ -]{1,40}?)"
+    r"(?:,\s*(?P<date>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2}(?:,? \d{4})?))?"
+    rf"\s*\((?P<agency>{'|'.join(re.escape(a) for a in AGENCIES)})\)\s*[-—–:]+\s*"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    """A wire dateline: "MOSCOW, March 3 (Reuters) -"; ``end`` is where the story's text starts."""
+
+    city: str
+    date: str | None
+    agency: str
+    end: int
+
+
+def find_dateline(text: str) -> Dateline | None:
+    """The dateline that opens a wire story, if the text starts with one."""
+    m = _DATELINE.match(text)
+    if m is None:
+        return None
+    return Dateline(city=m.group("city").strip(), date=m.group("date"), agency=m.group("agency"), end=m.end())
