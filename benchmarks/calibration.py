@@ -4,7 +4,7 @@ An extracted event is right when a labelled event has its type, agents, targets 
 (precision-cut) date. Run it on the held-out set written for calibration, which the
 extractor was never tuned against, and on the development corpus for comparison:
 
-    python benchmarks/calibration.py benchmarks/heldout.jsonl tests/cases/sentences.jsonl
+    python benchmarks/calibration.py benchmarks/heldout.jsonl tests/cases/sentences.jsonl tests/cases/articles.jsonl
 """
 
 from __future__ import annotations

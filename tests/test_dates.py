@@ -107,7 +107,16 @@ def test_vague_is_undated(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["the 2015 nuclear deal", "since 1992", "1.4 billion people", "it may be", "a march on the city"]
+    "text",
+    [
+        "the 2015 nuclear deal",
+        "since 1992",
+        "since February",
+        "by March",
+        "1.4 billion people",
+        "it may be",
+        "a march on the city",
+    ],
 )
 def test_not_dates(text: str) -> None:
     assert find_time_expressions(text) == []

@@ -18,7 +18,7 @@ from typing import Literal
 
 import pycountry
 
-Kind = Literal["state", "demonym", "seat", "org", "person", "office"]
+Kind = Literal["state", "demonym", "seat", "city", "org", "person", "office"]
 
 # One-to-one folding keeps offsets stable while letting "Cavusoglu" match "Çavuşoğlu".
 _FOLD = str.maketrans(
@@ -130,7 +130,7 @@ def gazetteer() -> Gazetteer:
             value = getattr(country, attr, None)
             if value and "," not in value:
                 add(value, Entry(country.alpha_3, "state", value))
-    kinds: dict[str, Kind] = {"name": "state", "demonym": "demonym", "seat": "seat"}
+    kinds: dict[str, Kind] = {"name": "state", "demonym": "demonym", "seat": "seat", "city": "city"}
     for code, kind, names in _data_lines("countries.tsv"):
         for name in names.split("|"):
             add(name, Entry(code, kinds[kind], name))

@@ -65,13 +65,14 @@ _PATTERNS: list[tuple[str, str]] = [
     ("md", rf"\b{_m('m1')} {_d('d1')}(?![\d:])(?:,? {_y('y')})?\b"),
     ("dm", rf"\b(?:the )?{_d('d1')} (?:of )?{_m('m1')}(?:,? {_y('y')})?\b"),
     ("my", rf"\b{_m('m1')},? {_y('y')}\b"),
-    ("m", rf"\b(?:(?:in|during|since|by|until|early|late|mid|mid-|end of|beginning of) ){_m('m1')}\b(?! \d)"),
+    # "since", "by" and "until" mark a period's edge or a deadline, never when the event happened
+    ("m", rf"\b(?:(?:in|during|early|late|mid|mid-|end of|beginning of) ){_m('m1')}\b(?! \d)"),
     ("y", rf"\b(?:in|during|by|of|early|late|mid-) {_y('y')}\b(?![-\d])"),
     ("weekday", rf"\b(?:(?P<wmod>last|this|next|past|coming|on|On|Last|This|Next) )?{_WEEKDAY}\b"),
     ("today", r"\b(?P<word>[Tt]oday|[Tt]onight|[Yy]esterday|[Tt]omorrow)\b"),
     ("ago", rf"\b{_NUM} (?P<unit>day|week|month|year)s? (?P<dir>ago|earlier|later|before|after|previously)\b"),
     ("day_before", r"\b(?P<dir>the day before|the previous day|the day after|the next day|the following day|"
-                   r"the eve)\b"),
+                   r"the eve|the same day|that same day|that day)\b"),
     ("period", r"\b(?P<mod>earlier|later)? ?(?P<rel>this|last|next|past|coming|previous) "
                r"(?P<unit>week|weekend|month|year)\b"),
     ("vague", r"\b(?:recent(?:ly)?|lately|in recent (?:days|weeks|months|years))\b"),
@@ -167,7 +168,14 @@ def _build(name: str, m: re.Match[str], offset: int) -> TimeExpr | None:
         mod = "ago" if direction == "ago" else "narrative"
         return TimeExpr(start, end, text, "relative_day", offset=sign * n, unit=unit, modifier=mod)
     if name == "day_before":
-        sign = -1 if any(w in text.lower() for w in ("before", "previous", "eve")) else 1
+        low = text.lower()
+        sign = (
+            0
+            if "same" in low or low.endswith("that day")
+            else -1
+            if any(w in low for w in ("before", "previous", "eve"))
+            else 1
+        )
         return TimeExpr(start, end, text, "relative_day", offset=sign, unit="day", modifier="narrative")
     if name == "period":
         rel = g["rel"].lower()

@@ -48,6 +48,20 @@ GUEST_NOUNS = frozenset({
     "chancellor", "envoy", "secretary", "monarch", "sultan", "sheikh", "head", "official", "negotiator",
     "diplomat", "vice", "pope", "ruler", "chief", "speaker", "general",
 })  # fmt: skip
+LEGISLATION = frozenset({"bill", "law", "legislation", "budget", "act", "amendment", "nomination", "appointment",
+                         "ordinance", "decree", "tax", "spending", "package"})  # fmt: skip
+# A demonym names a visiting state only through someone who can act for it: "the Russian minister",
+# not "Russian tourists".
+OFFICIAL_HEADS = frozenset({
+    "president", "minister", "leader", "counterpart", "delegation", "king", "queen", "emir", "prince", "premier",
+    "chancellor", "envoy", "secretary", "monarch", "sultan", "sheikh", "head", "official", "negotiator", "diplomat",
+    "ambassador", "government", "side", "team", "administration", "ministry", "spokesman", "spokeswoman",
+    "spokesperson", "representative", "vice", "deputy", "chief", "speaker", "foreign", "defense", "defence",
+    "counsellor", "adviser", "advisor", "aide", "commissioner", "mission", "parliament", "lawmaker", "senator",
+    "general", "commander", "officer", "staff", "authorities", "crown", "first", "pm", "fm",
+})  # fmt: skip
+ASPECTUAL = frozenset({"begin", "start", "end", "conclude", "last", "open", "close", "finish", "wrap", "kick"})
+PLACE_KINDS = frozenset({"state", "seat", "city"})
 CAPABILITY_NOUNS = frozenset({"power", "right", "privilege"})
 THREAT_NOUNS = frozenset({"threat", "warning"})
 USE_VERBS = frozenset({"use", "exercise", "wield", "cast", "invoke", "deploy"})
@@ -211,13 +225,19 @@ class EventExtractor:
             return None
         if pattern.type == "phone_call" and len(agents) < 2:
             return None
-        if pattern.place_preps and not targets:
+        if pattern.place_preps and not targets and pattern.type != "visit":
             return None
+        if pattern.type == "veto" and any(o.lemma_.lower() in LEGISLATION for o in _objects(clause or trig)):
+            return None  # "the president vetoed the bill": a domestic veto, not a Security Council one
         if pattern.veto_holder and not any(c in self.gaz.veto_holders.get("UNSC", frozenset()) for c in agent_codes):
             return None
         if pattern.type == "recall" and not targets:
             targets = self._context_targets(sents, sent, mentions, agent_codes, on)
             target_quality = 0.85 if targets else 0.8
+        elif pattern.type == "visit" and not targets and trig.pos_ == "NOUN":
+            # "Xi's visit, which began on Monday, ..." after "Xi left Moscow ...": the host is the place
+            targets = self._context_targets(sents, sent, mentions, agent_codes, on, kinds=PLACE_KINDS)
+            target_quality = 0.85
         confidence = pattern.confidence * agent_quality * target_quality
         if pattern.type in {"visit", "expulsion"} and not targets:
             confidence *= 0.85
@@ -355,6 +375,8 @@ class EventExtractor:
                 if c.dep_ in {"nsubj", "csubj"} or (c.dep_ == "nsubjpass" and cur is not verb):
                     if c.lower_ in {"which", "who", "that"} and cur.dep_ == "relcl":
                         return cur.head
+                    if c.lower_ in {"each", "both", "all"} and cur.head is not cur:
+                        break  # "Italy and Spain followed, each expelling ...": the subject is above
                     return c
             if cur.dep_ == "relcl":
                 return cur.head
@@ -451,6 +473,9 @@ class EventExtractor:
                 for c in trig.children:
                     if c.dep_ == "dobj":
                         found += self._np_actors(c, mentions, on)
+        if pattern.type == "visit":
+            found = [(c, m) for c, m in found if m.kind != "demonym" or _official_head(doc, m)]
+        found = [(c, m) for c, m in found if m.kind != "city"]
         orgs_ok = pattern.type in {"visit", "phone_call"}
         found = [(c, m) for c, m in found if orgs_ok or (len(c) == 3 and m.kind != "org")]
         return _dedupe(found), quality
@@ -592,13 +617,21 @@ class EventExtractor:
         return out, 1.0
 
     def _context_targets(self, sents: list[Sentence], sent: Sentence, mentions: list[ActorMention],
-                         agents: set[str], on: dt.date | None) -> list[tuple[str, ActorMention]]:  # fmt: skip
-        """The state an envoy was recalled from, when the sentence leaves it to the context."""
-        pool = [m for m in mentions if m.code(on) not in agents and len(m.code(on)) == 3]
+                         agents: set[str], on: dt.date | None,
+                         kinds: frozenset[str] | None = None) -> list[tuple[str, ActorMention]]:  # fmt: skip
+        """The state an envoy was recalled from (or a visit's host), when the sentence leaves it to the context.
+
+        Only an unambiguous answer counts: exactly one other state named here, else in the sentence before.
+        """
+
+        def fits(m: ActorMention) -> bool:
+            return m.code(on) not in agents and len(m.code(on)) == 3 and (kinds is None or m.kind in kinds)
+
+        pool = [m for m in mentions if fits(m)]
         if not pool:
             prev = _previous(sents, sent)
             if prev is not None:
-                pool = [m for m in self.gaz.find(prev.text) if m.code(on) not in agents and len(m.code(on)) == 3]
+                pool = [m for m in self.gaz.find(prev.text) if fits(m)]
         codes = {m.code(on) for m in pool}
         if len(codes) != 1:
             return []
@@ -681,6 +714,14 @@ class EventExtractor:
         owners |= {
             c.i for c in trig.children if c.dep_ in {"ccomp", "oprd"} and any(g.dep_ == "nsubj" for g in c.children)
         }
+        # "Xi's visit, which began on Monday": an aspectual relative clause dates its noun
+        owners |= {c.i for c in trig.children if c.dep_ == "relcl" and _lemma(c) in ASPECTUAL}
+        # "Italy followed on Tuesday, each expelling ...", "responded on Friday by calling back ...":
+        # a participial clause happens when its main verb does
+        if trig.tag_ == "VBG" and trig.dep_ in {"advcl", "pcomp"}:
+            verb = _governing_verb(trig)
+            if verb is not None:
+                owners.add(verb.i)
         # a noun trigger inside a prepositional phrase of its clause verb ("for a visit")
         for _ in range(12):
             if tok.i in owners:
@@ -777,6 +818,15 @@ def _objects(tok: Token) -> list[Token]:
 def _lemma(tok: Token) -> str:
     """The lemma, mended where the small model gets common verbs wrong ("hopes" -> "hop")."""
     return LEMMA_FIXES.get(tok.lower_, tok.lemma_.lower())
+
+
+def _official_head(doc: Doc, m: ActorMention) -> bool:
+    """Whether a demonym modifies someone who can act for a state ("Russian minister", not "Russian tourists")."""
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None:
+        return False
+    head = span.root.head if span.root.dep_ in {"amod", "compound"} else span.root
+    return head is span.root or head.lemma_.lower() in OFFICIAL_HEADS or head.pos_ == "PROPN"
 
 
 def _governing_verb(tok: Token) -> Token | None:

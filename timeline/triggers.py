@@ -102,6 +102,9 @@ def keyword_regex(patterns: Iterable[Pattern]) -> re.Pattern[str]:
 
 def _object_heads(token: Token) -> list[Token]:
     heads = [c for c in token.children if c.dep_ in {"dobj", "nsubjpass", "attr", "oprd"}]
+    # "expelled dozens of Russian diplomats": the quantity's "of" phrase names what was expelled
+    heads += [g for h in list(heads) for c in h.children if c.dep_ == "prep" and c.lower_ == "of"
+              for g in c.children if g.dep_ == "pobj"]  # fmt: skip
     if token.pos_ == "NOUN":
         heads += [g for c in token.children if c.dep_ == "prep" and c.lemma_ == "of" for g in c.children
                   if g.dep_ == "pobj"]  # fmt: skip
