@@ -138,3 +138,15 @@ def test_event_inside_an_after_clause_is_the_earlier_one(extract) -> None:  # ty
     text = "Russia expelled ten Czech diplomats on Sunday, a day after Prague expelled eighteen Russian diplomats."
     got = sorted((e.agents, e.date_start.isoformat()) for e in extract(text, "2021-04-20"))
     assert got == [(("CZE",), "2021-04-17"), (("RUS",), "2021-04-18")]
+
+
+ARTICLES = [json.loads(line) for line in (Path(__file__).parent / "cases" / "articles.jsonl").open(encoding="utf-8")]
+
+
+@pytest.mark.parametrize("case", ARTICLES, ids=[a["text"].split("\n")[0][:40] for a in ARTICLES])
+def test_article(extract, case: dict) -> None:  # type: ignore[no-untyped-def,type-arg]
+    """Multi-paragraph articles with distractors (domestic vetoes, tourists, summits): exactly the labelled events."""
+    events = _visible(extract(case["text"], case["published"]))
+    got = {(e.type, frozenset(e.agents), frozenset(e.targets), _date(e)) for e in events}
+    want = {(w["type"], frozenset(w["agents"]), frozenset(w["targets"]), w["date"]) for w in case["events"]}
+    assert got == want
