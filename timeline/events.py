@@ -179,6 +179,7 @@ class EventExtractor:
         by_lemma: dict[str, list[Pattern]],
     ) -> Iterable[Draft]:  # fmt: skip
         mentions = self.gaz.find(sent.text)
+        mentions = sorted(mentions + self._surnames(art, sent, mentions), key=lambda m: m.start)
         seen: set[int] = set()
         for token in doc:
             for pattern in by_lemma.get(token.lemma_.lower(), ()):
@@ -429,7 +430,9 @@ class EventExtractor:
                     found += self._np_actors(subj, mentions, on, exclude=trig)
             if not found and clause is not None:
                 subj = self._subject(clause)
-                if subj is not None:
+                if subj is not None and subj.pos_ == "PRON":
+                    found += self._pronoun(subj, mentions, sents, sent, on)  # "he had a phone call with ..."
+                elif subj is not None:
                     found += self._np_actors(subj, mentions, on, exclude=trig)
         elif passive and pattern.type == "recall":
             # "Russia's ambassador was recalled from Tallinn": the envoy's state recalls
@@ -506,6 +509,24 @@ class EventExtractor:
             )
             hosts += [a for a in found if a[1].kind in STATE_KINDS | {"person"}]
         return _dedupe(guests), _dedupe(hosts)
+
+    def _surnames(self, art: Article, sent: Sentence, found: list[ActorMention]) -> list[ActorMention]:
+        """ "Kim" after "Kim Jong Un" earlier in the article: a bare surname refers back to the full name."""
+        earlier = [m for m in self.gaz.find(art.text[: sent.start]) if m.kind == "person" and " " in m.text]
+        if not earlier:
+            return []
+        by_part: dict[str, ActorMention] = {}
+        for m in earlier:
+            for part in {m.text.split()[0], m.text.split()[-1]}:
+                if len(part) > 2 and part[0].isupper():
+                    by_part[part] = m
+        taken = [(m.start, m.end) for m in found]
+        out = []
+        for part, m in by_part.items():
+            for hit in re.finditer(rf"(?<![\w-]){re.escape(part)}(?![\w-])", sent.text):
+                if not any(s <= hit.start() < e for s, e in taken):
+                    out.append(ActorMention(hit.start(), hit.end(), part, m.entries))
+        return out
 
     def _named_members(
         self, doc: Doc, trig: Token, mentions: list[ActorMention], on: dt.date | None
@@ -922,12 +943,24 @@ def _compatible(a: Draft, b: Draft) -> bool:
             return False
     elif not (aa & ba) or not _overlap(at, bt):
         return False
-    if a.date is not None and b.date is not None and a.date.start and b.date.start:
-        n = {"day": 10, "week": 7, "month": 7, "year": 4}
-        k = min(n.get(a.date.precision, 4), n.get(b.date.precision, 4))
-        if a.date.start.isoformat()[:k] != b.date.start.isoformat()[:k]:
-            return False
-    return True
+    ia, ib = _span(a.date), _span(b.date)
+    # "a three-day visit from Wednesday" contains "will travel to Guangzhou on Friday"
+    return ia is None or ib is None or (ia[0] <= ib[1] and ib[0] <= ia[1])
+
+
+def _span(date: dates.Resolved | None) -> tuple[dt.date, dt.date] | None:
+    """The days a resolved date can stand for."""
+    if date is None or date.start is None:
+        return None
+    s = date.start
+    if date.precision == "year":
+        return dt.date(s.year, 1, 1), dt.date(s.year, 12, 31)
+    if date.precision == "month":
+        nxt = dt.date(s.year + (s.month == 12), s.month % 12 + 1, 1)
+        return dt.date(s.year, s.month, 1), nxt - dt.timedelta(days=1)
+    if date.precision == "week":
+        return s, s + dt.timedelta(days=6)
+    return s, date.end or s
 
 
 def _actor(code: str, m: ActorMention, role: str, on: dt.date | None) -> Actor:

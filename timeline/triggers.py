@@ -46,6 +46,7 @@ class Pattern:
     veto_holder: bool = False
     persona_non_grata: bool = False
     reverse: bool = False
+    purpose: frozenset[str] = frozenset()
     keywords: frozenset[str] = frozenset()
     origin: str = "core"
 
@@ -78,6 +79,7 @@ class Pattern:
             veto_holder=bool(data.get("veto_holder", False)),
             persona_non_grata=bool(data.get("persona_non_grata", False)),
             reverse=bool(data.get("reverse", False)),
+            purpose=words("purpose"),
             keywords=words("keywords") or frozenset({lemma[:5]}),
             origin=origin,
         )
@@ -148,5 +150,10 @@ def matches(pattern: Pattern, token: Token) -> bool:
         return False
     if pattern.xcomp and not any(c.dep_ in {"xcomp", "ccomp"} and c.lemma_.lower() in pattern.xcomp
                                  for c in token.children):  # fmt: skip
+        return False
+    if pattern.purpose and not any(
+        c.dep_ == "prep" and c.lower_ == "for" and any(g.lemma_.lower() in pattern.purpose for g in c.children)
+        for c in token.children
+    ):
         return False
     return not (pattern.persona_non_grata and "persona non grata" not in token.sent.text.lower())
