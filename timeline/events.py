@@ -70,6 +70,7 @@ COAGENT_PREPS = frozenset({"along", "together", "jointly", "alongside"})
 REPORTING_CLAUSE_DEPS = frozenset({"relcl", "advcl", "ccomp", "csubj", "parataxis", "acl"})
 # A lead that tells of a period, not a happening: "have expelled ... since the war began"
 BACKGROUND_RE = re.compile(r"\b(?:since|over the (?:past|last)|in recent|repeatedly|several times|so far)\b", re.I)
+PRONOUN_RE = re.compile(r"\b(?:he|she|his|her|it|its|they|their|him|them)\b", re.IGNORECASE)
 VOTE_RE = re.compile(r"\bvot(?:e|es|ed|ing)\b", re.IGNORECASE)
 TIME_WORDS = frozenset(
     {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "week", "month", "year", "tomorrow"}
@@ -154,14 +155,20 @@ class EventExtractor:
             exprs = dates.find_time_expressions(art.text)
             extra = tuple(extra_patterns[i]) if i < len(extra_patterns) else ()
             by_lemma, keywords = self._table(extra)
-            plans.append((sents, exprs, by_lemma))
-            jobs.extend((i, s) for s in sents if keywords.search(s.text))
+            # full names of people, found once per article, for "Kim" after "Kim Jong Un"
+            people = [m for m in self.gaz.find(art.text) if m.kind == "person" and " " in m.text]
+            plans.append((sents, exprs, by_lemma, people))
+            jobs.extend((i, s) for s in sents if self._may_hold_event(s.text, keywords))
         drafts: list[list[Draft]] = [[] for _ in articles]
         docs = self.nlp.pipe(s.text for _, s in jobs)
         for (i, sent), doc in zip(jobs, docs, strict=True):
-            sents, exprs, by_lemma = plans[i]
-            drafts[i].extend(self._sentence_drafts(articles[i], sents, sent, doc, exprs, by_lemma))
+            sents, exprs, by_lemma, people = plans[i]
+            drafts[i].extend(self._sentence_drafts(articles[i], sents, sent, doc, exprs, by_lemma, people))
         return [self._merge(art, d) for art, d in zip(articles, drafts, strict=True)]
+
+    def _may_hold_event(self, text: str, keywords: re.Pattern[str]) -> bool:
+        """Cheap test before parsing: a trigger word, and an actor named or a pronoun that may refer to one."""
+        return bool(keywords.search(text)) and (self.gaz.names_any(text) or bool(PRONOUN_RE.search(text)))
 
     def _table(self, extra: tuple[Pattern, ...]) -> tuple[dict[str, list[Pattern]], re.Pattern[str]]:
         """Patterns by lemma and the keyword pre-filter, for the core patterns plus a plugin's; built once each."""
@@ -176,10 +183,12 @@ class EventExtractor:
 
     def _sentence_drafts(
         self, art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, exprs: list[dates.TimeExpr],
-        by_lemma: dict[str, list[Pattern]],
+        by_lemma: dict[str, list[Pattern]], people: list[ActorMention],
     ) -> Iterable[Draft]:  # fmt: skip
         mentions = self.gaz.find(sent.text)
-        mentions = sorted(mentions + self._surnames(art, sent, mentions), key=lambda m: m.start)
+        earlier = [m for m in people if m.end <= sent.start]
+        if earlier:
+            mentions = sorted(mentions + self._surnames(earlier, sent, mentions), key=lambda m: m.start)
         seen: set[int] = set()
         for token in doc:
             for pattern in by_lemma.get(token.lemma_.lower(), ()):
@@ -510,11 +519,9 @@ class EventExtractor:
             hosts += [a for a in found if a[1].kind in STATE_KINDS | {"person"}]
         return _dedupe(guests), _dedupe(hosts)
 
-    def _surnames(self, art: Article, sent: Sentence, found: list[ActorMention]) -> list[ActorMention]:
-        """ "Kim" after "Kim Jong Un" earlier in the article: a bare surname refers back to the full name."""
-        earlier = [m for m in self.gaz.find(art.text[: sent.start]) if m.kind == "person" and " " in m.text]
-        if not earlier:
-            return []
+    @staticmethod
+    def _surnames(earlier: list[ActorMention], sent: Sentence, found: list[ActorMention]) -> list[ActorMention]:
+        """Bare surnames ("Kim") that refer back to a full name ("Kim Jong Un") earlier in the article."""
         by_part: dict[str, ActorMention] = {}
         for m in earlier:
             for part in {m.text.split()[0], m.text.split()[-1]}:
