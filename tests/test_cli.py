@@ -105,3 +105,24 @@ def test_committed_openapi_matches_the_app() -> None:
     assert committed == openapi_document(Settings.from_env({})), "run: timeline openapi"
     spec = json.loads(committed)
     assert {"/articles", "/events", "/events/{event_id}", "/export.csv", "/plugins"} <= set(spec["paths"])
+
+
+def test_extract_tells_each_happening_once_per_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A page split into two articles that both report one recall prints it once (--per-article: twice)."""
+    page = (
+        "Connect with us\n\nEurope\n\nFirst story\n\nPublished\n\non\n\n"
+        "Serbia recalled its ambassador from Montenegro on Monday.\n\nContinue Reading\n\n"
+        "Europe\n\nSecond story\n\nPublished\n\non\n\n"
+        "Belgrade recalled its ambassador from Podgorica on Monday, officials said.\n\nContinue Reading\n"
+    )
+    f = tmp_path / "md.txt"
+    f.write_text(page, encoding="utf-8")
+    args = ["extract", str(f), "--published", "2019-10-11", "--url", "https://moderndiplomacy.eu/x"]
+    assert main(args) == 0
+    once = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(e["type"], e["agents"], e["targets"], e["date_start"]) for e in once] == [
+        ("recall", ["SRB"], ["MNE"], "2019-10-07")
+    ]
+    assert len(once[0]["mentions"]) == 2
+    assert main([*args, "--per-article"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 2

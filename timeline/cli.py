@@ -115,8 +115,14 @@ def _pipeline(settings: Settings):  # type: ignore[no-untyped-def]
 def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     pages = gather_pages(args)
     statuses = set(build_filter(status=args.status).statuses)
+    from timeline.consolidate import per_page
+
     results = _pipeline(settings).process(pages)
-    events: list[Event] = [e for page in results for r in page for e in r.events if e.status in statuses]
+    events: list[Event] = []
+    for page in results:
+        found = [e for r in page for e in r.events if e.status in statuses]
+        # a page split into several articles tells each happening once, as the timeline would show it
+        events += found if args.per_article else sorted(per_page(found), key=lambda e: (e.article, e.evidence_start))
     _write(events, args.format, sys.stdout)
     return 0
 
@@ -269,6 +275,11 @@ def parser() -> argparse.ArgumentParser:
         "--status",
         action="append",
         help=f"statuses to print (default {','.join(DEFAULT_STATUSES)}; 'all' for every one)",
+    )
+    p.add_argument(
+        "--per-article",
+        action="store_true",
+        help="one line per article's mention, even when several articles of a page tell the same event",
     )
     p.set_defaults(func=cmd_extract)
 

@@ -17,6 +17,8 @@ import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
+import msgspec
+
 from timeline.codes import cameo_code, plover_code
 from timeline.models import Entry, Event, Source
 
@@ -213,3 +215,29 @@ def consolidate(
 ) -> list[Entry]:
     """Timeline entries for a set of mentions."""
     return [entry_for(g, titles, urls) for g in cluster(events)]
+
+
+def merge_mentions(group: Sequence[Event]) -> Event:
+    """One event standing for several articles' mentions of a happening (for per-page output).
+
+    It keeps the best-dated mention's fields, every participant, and every mention.
+    """
+    if len(group) == 1:
+        return group[0]
+    best = _best(group)
+    agents = tuple(dict.fromkeys(c for e in group for c in e.agents))
+    targets = tuple(c for c in dict.fromkeys(c for e in group for c in e.targets) if c not in agents)
+    actors = tuple({(a.code, a.role): a for e in group for a in e.actors}.values())
+    return msgspec.structs.replace(
+        best,
+        agents=agents,
+        targets=targets,
+        actors=actors,
+        mentions=tuple(m for e in sorted(group, key=lambda e: e.evidence_start) for m in e.mentions),
+        status="occurred" if any(e.status == "occurred" for e in group) else best.status,
+    )
+
+
+def per_page(events: Sequence[Event]) -> list[Event]:
+    """The events of one page with each happening once, however many of its articles report it."""
+    return [merge_mentions(g) for g in cluster(events)]

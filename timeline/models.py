@@ -148,6 +148,7 @@ class Entry(msgspec.Struct, frozen=True, kw_only=True):
     cameo: str
     plover: str
     outlets: tuple[str, ...]
+    # how many articles' reports (``Event``s, each with its own in-article mentions) the entry gathers
     mention_count: int
     sources: tuple[Source, ...]
 
