@@ -117,8 +117,11 @@ def split_sentences(nlp_split: Language, text: str) -> list[Sentence]:
         if line.strip():
             doc = nlp_split(line)
             for s in doc.sents:
-                if s.text.strip():
-                    out.append(Sentence(pos + s.start_char, pos + s.end_char, s.text))
+                text = s.text.strip()
+                if text:
+                    # offsets of the stripped text, so that article[start:end] is the evidence exactly
+                    start = pos + s.start_char + (len(s.text) - len(s.text.lstrip()))
+                    out.append(Sentence(start, start + len(text), text))
         pos += len(line) + 1
     return out
 
