@@ -1,0 +1,385 @@
+"""Who did what to whom: agents and targets of a trigger, from the parse and the gazetteer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+
+from spacy.tokens import Doc, Token
+
+from timeline.actors import STATE_KINDS, ActorMention, Gazetteer
+from timeline.sentences import Sentence, previous
+from timeline.syntax import governing_verb, objects, of_objects
+from timeline.triggers import Pattern
+
+# Prepositions inside a noun phrase that still name who the phrase is ("nations such as France",
+# "the President of Russia"); others ("ambassador to China") name someone else.
+NP_PREPS = frozenset({"as", "like", "including", "of", "such"})
+# Whose diplomats are expelled: "officials at the Russian embassy", "staff from the embassy of Iran".
+ENVOY_PREPS = NP_PREPS | {"at", "from", "in"}
+# Plural subjects that only say "some states": the states themselves are named in "including ..."
+GENERIC_AGENTS = frozenset({"state", "country", "nation", "government", "member", "ally", "capital", "partner"})
+# Who can be a guest: "hosted the Turkish president", "received Lavrov", "welcomed a Chinese delegation".
+GUEST_NOUNS = frozenset({
+    "president", "minister", "leader", "counterpart", "delegation", "king", "queen", "emir", "prince", "premier",
+    "chancellor", "envoy", "secretary", "monarch", "sultan", "sheikh", "head", "official", "negotiator",
+    "diplomat", "vice", "pope", "ruler", "chief", "speaker", "general",
+})  # fmt: skip
+# A demonym names a visiting state only through someone who can act for it: "the Russian minister",
+# not "Russian tourists".
+OFFICIAL_HEADS = GUEST_NOUNS | {
+    "ambassador", "government", "side", "team", "administration", "ministry", "spokesman", "spokeswoman",
+    "spokesperson", "representative", "deputy", "foreign", "defense", "defence", "counsellor", "adviser",
+    "advisor", "aide", "commissioner", "mission", "parliament", "lawmaker", "senator", "commander", "officer",
+    "staff", "authorities", "crown", "first", "pm", "fm",
+}  # fmt: skip
+PLACE_KINDS = frozenset({"state", "seat", "city"})
+MEETING_NOUNS = frozenset({"meeting", "talks", "summit", "consultation", "session"})
+COAGENT_PREPS = frozenset({"along", "together", "jointly", "alongside"})
+REPORTING_CLAUSE_DEPS = frozenset({"relcl", "advcl", "ccomp", "csubj", "parataxis", "acl"})
+
+
+class RoleFinder:
+    """Finds a trigger's agents and targets; one per extractor, sharing its gazetteer."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gaz = gazetteer
+
+    def np_actors(
+        self,
+        head: Token,
+        mentions: list[ActorMention],
+        on: dt.date | None,
+        exclude: Token | None = None,
+        preps: frozenset[str] = NP_PREPS,
+    ) -> list[tuple[str, ActorMention]]:
+        """Actors named in the noun phrase headed by ``head``, leaving out clauses and loose preps."""
+        keep: set[int] = set()
+        stack = [head]
+        while stack:
+            tok = stack.pop()
+            if exclude is not None and tok is exclude:
+                continue
+            keep.add(tok.i)
+            for c in tok.children:
+                if c.dep_ in REPORTING_CLAUSE_DEPS or c.dep_ in {"punct", "cc", "det"}:
+                    continue
+                if c.dep_ == "prep" and c.lower_ not in preps:
+                    continue
+                stack.append(c)
+        doc = head.doc
+        out = []
+        for m in mentions:
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is not None and any(t.i in keep for t in span):
+                out.append((m.code(on), m))
+        return dedupe(out)
+
+    def subject(self, verb: Token) -> Token | None:
+        """The subject of ``verb``, climbing through controlled and coordinated clauses."""
+        cur: Token | None = verb
+        for _ in range(6):
+            if cur is None:
+                return None
+            for c in cur.children:
+                # a passive subject counts only for a controlling verb ("Macron is scheduled to visit")
+                if c.dep_ in {"nsubj", "csubj"} or (c.dep_ == "nsubjpass" and cur is not verb):
+                    if c.lower_ in {"which", "who", "that"} and cur.dep_ == "relcl":
+                        return cur.head
+                    if c.lower_ in {"each", "both", "all"} and cur.head is not cur:
+                        break  # "Italy and Spain followed, each expelling ...": the subject is above
+                    return c
+            if cur.dep_ == "relcl":
+                return cur.head
+            if cur.dep_ in {"xcomp", "pcomp", "conj", "prep", "pobj", "advcl", "acl", "acomp"} and cur.head is not cur:
+                cur = cur.head
+                continue
+            return None
+        return None
+
+    def agents(
+        self, trig: Token, clause: Token | None, pattern: Pattern, doc: Doc, mentions: list[ActorMention],
+        sents: list[Sentence], sent: Sentence, on: dt.date | None,
+    ) -> tuple[list[tuple[str, ActorMention]], float]:  # fmt: skip
+        found: list[tuple[str, ActorMention]] = []
+        quality = 1.0
+        passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in trig.children) or (
+            trig.tag_ == "VBN" and trig.dep_ in {"acl", "amod"}
+        )
+        if trig.pos_ == "NOUN":
+            for c in trig.children:
+                if c.dep_ == "poss":
+                    found += self.possessor(c, mentions, sents, sent, on)
+                elif c.dep_ in {"compound", "amod"} and pattern.type != "phone_call":
+                    found += [(code, m) for code, m in self.np_actors(c, mentions, on) if m.kind != "seat"]
+                elif c.dep_ == "prep" and (
+                    c.lower_ == "by"
+                    or (c.lower_ == "of" and pattern.type == "visit")
+                    or (c.lower_ == "from" and pattern.type == "expulsion")
+                ):
+                    found += [a for g in c.children if g.dep_ == "pobj" for a in self.np_actors(g, mentions, on)]
+                elif c.dep_ == "prep" and c.lower_ == "of" and pattern.type == "expulsion":
+                    # "expulsion of Iranian diplomats from Albania": the parser hangs "from" on the diplomats
+                    found += [
+                        a
+                        for w in c.subtree
+                        if w.dep_ == "prep" and w.lower_ in {"from", "by"}
+                        for g in w.children
+                        if g.dep_ == "pobj"
+                        for a in self.np_actors(g, mentions, on)
+                    ]
+            if not found and pattern.type == "recall":
+                # "the recall of Chile's ambassador": the envoy's state recalls
+                for o in of_objects(trig):
+                    found += [a for a in self.np_actors(o, mentions, on) if a[1].kind in STATE_KINDS]
+            if not found and clause is None and pattern.type == "phone_call":
+                # "In a phone call with Xi on Friday, Putin said ...": the speaker is the other side
+                verb = governing_verb(trig)
+                subj = self.subject(verb) if verb is not None else None
+                if subj is not None:
+                    found += self.np_actors(subj, mentions, on, exclude=trig)
+            if not found and clause is not None:
+                subj = self.subject(clause)
+                if subj is not None and subj.pos_ == "PRON":
+                    found += self.pronoun(subj, mentions, sents, sent, on)  # "he had a phone call with ..."
+                elif subj is not None:
+                    found += self.np_actors(subj, mentions, on, exclude=trig)
+        elif passive and pattern.type == "recall":
+            # "Russia's ambassador was recalled from Tallinn": the envoy's state recalls
+            for c in trig.children:
+                if c.dep_ == "nsubjpass":
+                    found += [a for a in self.np_actors(c, mentions, on) if a[1].kind in STATE_KINDS]
+        elif passive:
+            for c in trig.children:
+                if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ in {"by", "from"}):
+                    found += [a for g in c.children if g.dep_ == "pobj" for a in self.np_actors(g, mentions, on)]
+        else:
+            subj = self.subject(trig)
+            if subj is not None:
+                if subj.lower_ in {"it", "they", "he", "she"} or subj.pos_ == "PRON":
+                    found += self.pronoun(subj, mentions, sents, sent, on)
+                    quality = 0.85
+                else:
+                    found += self.np_actors(subj, mentions, on, exclude=trig)
+                    if not found and subj.lemma_.lower() in GENERIC_AGENTS:
+                        found += self.named_members(doc, trig, mentions, on)
+        # "Russia, along with China, vetoed": co-agents
+        for node in {trig, clause} - {None}:
+            assert node is not None
+            for c in node.children:
+                if c.dep_ in {"prep", "advmod"} and c.lower_ in COAGENT_PREPS:
+                    for w in c.subtree:
+                        if w.dep_ == "pobj":
+                            found += self.np_actors(w, mentions, on)
+        if pattern.type == "phone_call":
+            node = clause or trig
+            for c in node.children:
+                if c.dep_ == "prep" and c.lower_ == "with":
+                    found += [a for g in c.children if g.dep_ == "pobj" for a in self.np_actors(g, mentions, on)]
+            if trig.pos_ == "NOUN":
+                for c in trig.children:
+                    if c.dep_ == "prep" and c.lower_ in {"with", "between", "from"}:
+                        for g in c.children:
+                            if g.dep_ == "pobj":
+                                found += self.np_actors(g, mentions, on)
+            if trig.pos_ == "VERB":
+                for c in trig.children:
+                    if c.dep_ == "dobj":
+                        found += self.np_actors(c, mentions, on)
+        if pattern.type == "visit":
+            found = [(c, m) for c, m in found if m.kind != "demonym" or official_head(doc, m)]
+        found = [(c, m) for c, m in found if m.kind != "city"]
+        orgs_ok = pattern.type in {"visit", "phone_call"}
+        found = [(c, m) for c, m in found if orgs_ok or (len(c) == 3 and m.kind != "org")]
+        return dedupe(found), quality
+
+    def guests_and_host(
+        self, trig: Token, mentions: list[ActorMention], on: dt.date | None, sents: list[Sentence], sent: Sentence
+    ) -> tuple[list[tuple[str, ActorMention]], list[tuple[str, ActorMention]]]:
+        """Hosting reversed: the guests (object, or a meeting's "with" phrase) visit the host (subject)."""
+        passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in trig.children)
+        guest_heads = [c for c in trig.children if c.dep_ == ("nsubjpass" if passive else "dobj")]
+        host_heads = (
+            [g for c in trig.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+            if passive
+            else [c for c in trig.children if c.dep_ == "nsubj"]
+        )
+        guests: list[tuple[str, ActorMention]] = []
+        for g in [x for h in guest_heads for x in (h, *h.conjuncts)]:
+            if g.lemma_.lower() in MEETING_NOUNS:
+                for c in g.children:
+                    if c.dep_ == "prep" and c.lower_ == "with":
+                        guests += [a for w in c.children if w.dep_ == "pobj" for a in self.np_actors(w, mentions, on)]
+            elif g.lemma_.lower() in GUEST_NOUNS or g.pos_ == "PROPN":
+                guests += [a for a in self.np_actors(g, mentions, on) if a[1].kind != "seat"]
+        hosts: list[tuple[str, ActorMention]] = []
+        for h in host_heads:
+            found = self.pronoun(h, mentions, sents, sent, on) if h.pos_ == "PRON" else self.np_actors(h, mentions, on)
+            hosts += [a for a in found if a[1].kind in STATE_KINDS | {"person"}]
+        return dedupe(guests), dedupe(hosts)
+
+    @staticmethod
+    def surnames(earlier: list[ActorMention], sent: Sentence, found: list[ActorMention]) -> list[ActorMention]:
+        """Bare surnames ("Kim") that refer back to a full name ("Kim Jong Un") earlier in the article."""
+        by_part: dict[str, ActorMention] = {}
+        for m in earlier:
+            for part in {m.text.split()[0], m.text.split()[-1]}:
+                if len(part) > 2 and part[0].isupper():
+                    by_part[part] = m
+        taken = [(m.start, m.end) for m in found]
+        out = []
+        for part, m in by_part.items():
+            for hit in re.finditer(rf"(?<![\w-]){re.escape(part)}(?![\w-])", sent.text):
+                if not any(s <= hit.start() < e for s, e in taken):
+                    out.append(ActorMention(hit.start(), hit.end(), part, m.entries))
+        return out
+
+    def named_members(
+        self, doc: Doc, trig: Token, mentions: list[ActorMention], on: dt.date | None
+    ) -> list[tuple[str, ActorMention]]:
+        """States named in an "including ..." phrase, which parsers often hang on the wrong clause."""
+        inside_objects = {t.i for o in objects(trig) for t in o.subtree}
+        out = []
+        for tok in doc:
+            if tok.lower_ in {"including", "among"} and tok.i not in inside_objects:
+                for g in tok.children:
+                    if g.dep_ == "pobj":
+                        out += self.np_actors(g, mentions, on)
+        return out
+
+    def possessor(self, tok: Token, mentions: list[ActorMention], sents: list[Sentence], sent: Sentence,
+                   on: dt.date | None) -> list[tuple[str, ActorMention]]:  # fmt: skip
+        if tok.pos_ == "PRON":
+            return self.pronoun(tok, mentions, sents, sent, on)
+        return self.np_actors(tok, mentions, on)
+
+    def pronoun(self, tok: Token, mentions: list[ActorMention], sents: list[Sentence], sent: Sentence,
+                 on: dt.date | None) -> list[tuple[str, ActorMention]]:  # fmt: skip
+        """The actor a pronoun refers to: the nearest fitting actor before it, here or one sentence back."""
+        personal = tok.lower_ in {"he", "his", "him", "she", "her"}
+        before = [m for m in mentions if m.end <= tok.idx]
+        pool = [m for m in before if (m.kind == "person") == personal or (personal and m.kind == "office")]
+        if not pool and not personal:
+            pool = [m for m in before if m.kind in STATE_KINDS | {"org"}]
+        if not pool:
+            prev = previous(sents, sent)
+            if prev is not None:
+                earlier = self.gaz.find(prev.text)
+                pool = [m for m in earlier if (m.kind == "person") == personal]
+        if not pool:
+            # "During his visit to Ankara, the Iranian president ...": the referent comes after
+            phrase_end = max(t.idx + len(t.text) for t in tok.head.subtree) if tok.dep_ == "poss" else tok.idx
+            after = [m for m in mentions if m.start >= phrase_end and m.kind in STATE_KINDS | {"person"}]
+            return [(after[0].code(on), after[0])] if after else []
+        m = pool[-1]
+        return [(m.code(on), m)]
+
+    def targets(
+        self, trig: Token, clause: Token | None, pattern: Pattern, doc: Doc, mentions: list[ActorMention],
+        on: dt.date | None,
+    ) -> tuple[list[tuple[str, ActorMention]], float]:  # fmt: skip
+        kind = pattern.type
+        out: list[tuple[str, ActorMention]] = []
+        if kind == "veto":
+            return [], 1.0
+        node = clause if (clause is not None and trig.pos_ == "NOUN" and kind != "visit") else trig
+
+        def pobjs(
+            tok: Token, preps: Iterable[str], nested: frozenset[str] = NP_PREPS
+        ) -> list[tuple[str, ActorMention]]:
+            res = []
+            for c in tok.children:
+                if c.dep_ == "prep" and c.lower_ in preps:
+                    for g in c.children:
+                        if g.dep_ == "pobj":
+                            res += self.np_actors(g, mentions, on, preps=nested)
+            return res
+
+        if kind == "visit":
+            if pattern.place_preps:
+                # "met him in person in Addis Ababa": the place may hang on the first phrase
+                out += pobjs(trig, pattern.place_preps, NP_PREPS | pattern.place_preps)
+                if pattern.lemma == "start":
+                    for o in objects(trig):
+                        out += pobjs(o, pattern.place_preps)
+            elif trig.pos_ == "VERB":
+                for c in trig.children:
+                    if c.dep_ == "dobj":
+                        out += self.np_actors(c, mentions, on)
+                out += pobjs(trig, {"to", "in"})
+            else:
+                out += pobjs(trig, {"to", "in"})
+                if not out and clause is not None:
+                    out += pobjs(clause, {"to", "in"})
+            return [(c, m) for c, m in out if m.kind != "person"], 1.0
+        if kind == "expulsion":
+            passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in trig.children) or (
+                trig.tag_ == "VBN" and trig.dep_ in {"acl", "amod"}
+            )
+            if trig.pos_ == "NOUN":
+                for c in trig.children:
+                    if c.dep_ == "prep" and c.lower_ == "of":
+                        for g in c.children:
+                            if g.dep_ == "pobj":
+                                out += self.np_actors(g, mentions, on)
+            elif passive:
+                heads = [c for c in trig.children if c.dep_ == "nsubjpass"]
+                if trig.dep_ in {"acl", "amod"}:
+                    heads.append(trig.head)
+                for h in heads:
+                    out += self.np_actors(h, mentions, on, exclude=trig)
+            else:
+                for o in objects(node):
+                    out += self.np_actors(o, mentions, on, preps=ENVOY_PREPS)
+                if not out:  # the parser often hangs "at the Russian embassy" on the verb
+                    out += pobjs(node, {"at"})
+            return out, 1.0
+        if kind == "recall":
+            for o in [*objects(node), *objects(trig)]:
+                out += pobjs(o, {"to", "in", "from"})
+            out += pobjs(trig, {"from", "to"})
+            if clause is not None and clause is not trig:
+                out += pobjs(clause, {"from", "to"})
+            return out, 1.0
+        return out, 1.0
+
+    def context_targets(self, sents: list[Sentence], sent: Sentence, mentions: list[ActorMention],
+                         agents: set[str], on: dt.date | None,
+                         kinds: frozenset[str] | None = None) -> list[tuple[str, ActorMention]]:  # fmt: skip
+        """The state an envoy was recalled from (or a visit's host), when the sentence leaves it to the context.
+
+        Only an unambiguous answer counts: exactly one other state named here, else in the sentence before.
+        """
+
+        def fits(m: ActorMention) -> bool:
+            return m.code(on) not in agents and len(m.code(on)) == 3 and (kinds is None or m.kind in kinds)
+
+        pool = [m for m in mentions if fits(m)]
+        if not pool:
+            prev = previous(sents, sent)
+            if prev is not None:
+                pool = [m for m in self.gaz.find(prev.text) if fits(m)]
+        codes = {m.code(on) for m in pool}
+        if len(codes) != 1:
+            return []
+        return [(pool[0].code(on), pool[0])]
+
+
+def official_head(doc: Doc, m: ActorMention) -> bool:
+    """Whether a demonym modifies someone who can act for a state ("Russian minister", not "Russian tourists")."""
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None:
+        return False
+    head = span.root.head if span.root.dep_ in {"amod", "compound"} else span.root
+    return head is span.root or head.lemma_.lower() in OFFICIAL_HEADS or head.pos_ == "PROPN"
+
+
+def dedupe(items: list[tuple[str, ActorMention]]) -> list[tuple[str, ActorMention]]:
+    seen: set[str] = set()
+    out = []
+    for code, m in items:
+        if code not in seen:
+            seen.add(code)
+            out.append((code, m))
+    return out

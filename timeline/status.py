@@ -1,0 +1,82 @@
+"""Whether an event occurred, is planned, hypothetical or denied, and the tense that dates it."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from timeline import dates
+from timeline.syntax import has_time, lemma, preceded_by
+
+# Words whose open complement is not (yet) an event: "threatened to expel", "offered to visit".
+HYPOTHETICAL_HEADS = frozenset({
+    "threaten", "offer", "propose", "want", "seek", "try", "attempt", "urge", "ask", "call", "demand", "hope",
+    "consider", "refuse", "decline", "need", "invite", "wish", "push", "pressure", "press", "encourage",
+    "suggest", "mull", "weigh", "vow", "pledge", "promise", "would", "fail",
+})  # fmt: skip
+PLANNED_HEADS = frozenset({"plan", "intend", "expect", "schedule", "set", "due", "prepare", "agree", "go", "arrange"})
+PLANNED_WORDS = frozenset({"upcoming", "planned", "scheduled", "forthcoming", "expected", "impending", "coming",
+                           "proposed", "future", "next"})  # fmt: skip
+MODALS = frozenset({"would", "could", "should", "might", "may", "must", "can", "ought"})
+CANCEL_HEADS = frozenset({"cancel", "postpone", "scrap", "delay", "deny", "rule", "call", "shelve", "abandon"})
+DENIAL_HEADS = frozenset({"deny", "reject", "dismiss", "refute"})
+REPORTING_VERBS = frozenset({"say", "tell", "announce", "confirm", "state", "report", "add", "note", "disclose"})
+CAUSATIVES = frozenset({"let", "allow", "permit", "make", "help"})
+
+
+def status_of(trig: Token, clause: Token | None) -> tuple[str, dates.Tense]:
+    """occurred / planned / hypothetical / denied, and the tense that picks weekdays and years."""
+    node = clause or trig
+    chain = [node]
+    cur = node
+    while cur.head is not cur and (
+        cur.dep_ in {"xcomp", "pcomp", "pobj", "prep", "dobj", "auxpass"}
+        or (cur.dep_ == "ccomp" and lemma(cur.head) in CAUSATIVES)  # "refused to let him visit"
+        # a conjoined verb shares its sibling's auxiliaries, unless it has a subject of its own
+        or (cur.dep_ == "conj" and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in cur.children))
+    ):
+        cur = cur.head
+        chain.append(cur)
+        if cur.pos_ == "VERB" and cur.dep_ not in {"xcomp", "pcomp", "conj"}:
+            break
+    words = [c for n in chain for c in n.children]
+    lemmas = {c.lemma_.lower() for c in words}
+    lowers = {c.lower_ for c in words}
+    mods = {c.lower_ for c in trig.children if c.dep_ in {"amod", "compound", "advmod"}}
+    future = "will" in lowers or "shall" in lowers or "'ll" in lowers
+    if any(c.dep_ == "neg" for c in words) or "never" in lowers:
+        return "denied", "past"
+    if any(lemma(n) in CANCEL_HEADS and n is not node for n in chain[1:]):
+        return "denied", "past"
+    if trig.pos_ == "NOUN" and trig.head.lemma_.lower() in {"cancel", "postpone", "scrap", "call"}:
+        return "denied", "past"
+    subject_of_modal = (
+        trig.pos_ == "NOUN"
+        and trig.dep_ in {"nsubj", "nsubjpass"}
+        and any(c.lower_ in MODALS for c in trig.head.children if c.dep_ == "aux")
+    )
+    if subject_of_modal:  # "a visit by Xi would be a breakthrough"
+        return "hypothetical", None
+    if node.dep_ == "ccomp" and node.head.lemma_.lower() in DENIAL_HEADS:
+        return "denied", "past"
+    if lowers & MODALS:
+        reported = node.dep_ == "ccomp" and node.head.lemma_.lower() in REPORTING_VERBS
+        if lowers & MODALS == {"would"} and reported and has_time(node):
+            return "planned", "future"  # "the Kremlin said Putin would visit Turkey in August"
+        return "hypothetical", None
+    for n in chain[1:]:
+        head = lemma(n)
+        if head in HYPOTHETICAL_HEADS:
+            return "hypothetical", None
+        if head == "have" and any(c.dep_ == "xcomp" for c in n.children):
+            return "hypothetical", None  # "Russia has to expel" is an obligation, not an act
+        if head in PLANNED_HEADS or (head == "be" and n.lower_ in {"is", "are", "was"} and node.dep_ == "xcomp"):
+            return "planned", "future"
+    if any(c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether"} for c in words):
+        return "hypothetical", None
+    if mods & PLANNED_WORDS or preceded_by(trig, {"ahead", "before"}):
+        return "planned", "future"
+    if future:
+        return "planned", "future"
+    if node.tag_ in {"VBD", "VBN"} or "have" in lemmas or "has" in lowers:
+        return "occurred", "past"
+    return "occurred", None

@@ -1,0 +1,81 @@
+"""Small questions about a dependency parse, shared by roles, status and dates."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from timeline.triggers import LIGHT_VERBS
+
+TIME_WORDS = frozenset(
+    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "week", "month", "year", "tomorrow"}
+)
+MONTH_WORDS = frozenset(
+    {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+     "December"}
+)  # fmt: skip
+LEMMA_FIXES = {"hopes": "hope", "hoped": "hope", "hoping": "hope"}
+
+
+def objects(tok: Token) -> list[Token]:
+    """Direct objects, including the subject of a small clause ("declared them persona non grata")."""
+    objs = [c for c in tok.children if c.dep_ in {"dobj", "nsubjpass"}]
+    for c in tok.children:
+        if c.dep_ in {"ccomp", "xcomp", "oprd"}:
+            objs += [g for g in c.children if g.dep_ == "nsubj"]
+    return [x for o in objs for x in (o, *o.conjuncts)]
+
+
+def lemma(tok: Token) -> str:
+    """The lemma, mended where the small model gets common verbs wrong ("hopes" -> "hop")."""
+    return LEMMA_FIXES.get(tok.lower_, tok.lemma_.lower())
+
+
+def governing_verb(tok: Token) -> Token | None:
+    """The verb a prepositional phrase hangs on ("[In a call with Xi], Putin said")."""
+    cur = tok
+    for _ in range(4):
+        if cur.head is cur:
+            return None
+        cur = cur.head
+        if cur.pos_ in {"VERB", "AUX"}:
+            return cur
+    return None
+
+
+def of_objects(tok: Token) -> list[Token]:
+    return [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+
+
+def has_time(tok: Token) -> bool:
+    """Whether a clause carries its own time ("in August", "on Friday")."""
+    return any(t.lemma_.lower() in TIME_WORDS or t.text in MONTH_WORDS for t in tok.subtree)
+
+
+def preceded_by(tok: Token, words: set[str]) -> bool:
+    cur = tok
+    for _ in range(4):
+        if cur.head is cur:
+            return False
+        cur = cur.head
+        if cur.lower_ in words:
+            return True
+    return False
+
+
+def clause_verb(trig: Token) -> Token | None:
+    """The verb whose clause a noun trigger belongs to, when the noun is its object."""
+    if trig.pos_ in {"VERB", "AUX"}:
+        return trig
+    if trig.dep_ in {"dobj", "attr", "oprd"} and trig.head.lemma_.lower() in LIGHT_VERBS:
+        return trig.head
+    return None
+
+
+def subsumed(trig: Token) -> bool:
+    """A "visit" noun that only says why a verb trigger happened ("arrived ... for a visit")."""
+    if trig.pos_ != "NOUN":
+        return False
+    head = trig.head
+    if trig.dep_ == "pobj" and head.lemma_ == "for":
+        return head.head.lemma_.lower() in {"arrive", "land", "travel", "fly", "come", "go", "head"}
+    return False
