@@ -156,6 +156,11 @@ class EventExtractor:
         if pattern.reverse:
             agents, targets = self.roles.guests_and_host(trig, mentions, on, sents, sent)
             agent_quality = target_quality = 1.0
+        elif pattern.meeting:
+            agents, targets = self.roles.meeting_roles(trig, clause, mentions, on, sents, sent)
+            if not agents or not targets:
+                return None
+            agent_quality = target_quality = 1.0
         else:
             agents, agent_quality = self.roles.agents(trig, clause, pattern, doc, mentions, sents, sent, on)
             targets, target_quality = self.roles.targets(trig, clause, pattern, doc, mentions, on)

@@ -36,6 +36,7 @@ OFFICIAL_HEADS = GUEST_NOUNS | {
 }  # fmt: skip
 PLACE_KINDS = frozenset({"state", "seat", "city"})
 MEETING_NOUNS = frozenset({"meeting", "talks", "summit", "consultation", "session"})
+SUMMIT_RE = re.compile(r"\b(?:summit|sidelines|conference|forum|G20|G7|G-20|G-7)\b", re.IGNORECASE)
 COAGENT_PREPS = frozenset({"along", "together", "jointly", "alongside"})
 REPORTING_CLAUSE_DEPS = frozenset({"relcl", "advcl", "ccomp", "csubj", "parataxis", "acl"})
 
@@ -234,6 +235,48 @@ class RoleFinder:
                 if not any(s <= hit.start() < e for s, e in taken):
                     out.append(ActorMention(hit.start(), hit.end(), part, m.entries))
         return out
+
+    def meeting_roles(
+        self, trig: Token, clause: Token | None, mentions: list[ActorMention], on: dt.date | None,
+        sents: list[Sentence], sent: Sentence,
+    ) -> tuple[list[tuple[str, ActorMention]], list[tuple[str, ActorMention]]]:  # fmt: skip
+        """A meeting in a capital: the side away from home visits the capital's state."""
+        if SUMMIT_RE.search(sent.text):
+            return [], []
+        node = clause or trig
+        places = [
+            a
+            for t in (trig, node)
+            for c in t.children
+            if c.dep_ == "prep" and c.lower_ == "in"
+            for g in c.children
+            if g.dep_ == "pobj"
+            for a in self.np_actors(g, mentions, on)
+            if a[1].kind == "seat"
+        ]
+        if len({code for code, _ in places}) != 1:
+            return [], []
+        host = places[0][0]
+        subj = self.subject(node)
+        sides = self.pronoun(subj, mentions, sents, sent, on) if subj is not None and subj.pos_ == "PRON" else (
+            self.np_actors(subj, mentions, on) if subj is not None else []
+        )  # fmt: skip
+        partners = [
+            a
+            for t in (trig, node)
+            for c in t.children
+            if (c.dep_ == "prep" and c.lower_ == "with") or (c.dep_ == "dobj" and t.pos_ == "VERB")
+            for g in ([c] if c.dep_ == "dobj" else [w for w in c.children if w.dep_ == "pobj"])
+            for a in self.np_actors(g, mentions, on)
+            if a[1].kind in STATE_KINDS | {"person"}
+        ]
+        sides = [a for a in sides if a[1].kind in STATE_KINDS | {"person", "org"}]
+        home = [a for a in sides if a[0] == host]
+        away = [a for a in sides if a[0] != host]
+        if home and not away:
+            away = [a for a in partners if a[0] != host]  # "Putin met Xi in Moscow": Xi visited
+        place = [a for a in places if a[0] == host][:1]
+        return (dedupe(away), place) if away else ([], [])
 
     def named_members(
         self, doc: Doc, trig: Token, mentions: list[ActorMention], on: dt.date | None

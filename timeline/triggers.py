@@ -46,6 +46,7 @@ class Pattern:
     veto_holder: bool = False
     persona_non_grata: bool = False
     reverse: bool = False
+    meeting: bool = False
     purpose: frozenset[str] = frozenset()
     keywords: frozenset[str] = frozenset()
     origin: str = "core"
@@ -79,6 +80,7 @@ class Pattern:
             veto_holder=bool(data.get("veto_holder", False)),
             persona_non_grata=bool(data.get("persona_non_grata", False)),
             reverse=bool(data.get("reverse", False)),
+            meeting=bool(data.get("meeting", False)),
             purpose=words("purpose"),
             keywords=words("keywords") or frozenset({lemma[:5]}),
             origin=origin,
