@@ -10,7 +10,6 @@ cluster among themselves.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import hashlib
 import itertools
@@ -20,25 +19,19 @@ from collections.abc import Iterable, Sequence
 import msgspec
 
 from timeline.codes import cameo_code, plover_code
+from timeline.dates import PRECISION_RANK, covered_days
 from timeline.models import Entry, Event, Source
-
-_PRECISION_RANK = {"unknown": 0, "year": 1, "month": 2, "week": 3, "day": 4}
 
 
 def interval(e: Event) -> tuple[dt.date, dt.date] | None:
-    """The days an event's date can stand for, given its precision (None when undated)."""
-    s = e.date_start
-    if s is None or e.date_precision == "unknown":
-        return None
-    if e.date_precision == "year":
-        return dt.date(s.year, 1, 1), dt.date(s.year, 12, 31)
-    if e.date_precision == "month":
-        return dt.date(s.year, s.month, 1), dt.date(s.year, s.month, calendar.monthrange(s.year, s.month)[1])
-    if e.date_precision == "week":
-        return s, s + dt.timedelta(days=6)
-    end = e.date_end or s
-    slack = dt.timedelta(days=1) if e.date_basis == "publication" else dt.timedelta(0)
-    return s - slack, end + slack
+    """The days an event's date can stand for (None when undated).
+
+    A lead dated to its publication day may have happened the day before or after.
+    """
+    span = covered_days(e.date_start, e.date_end, e.date_precision)
+    if span is None or e.date_basis != "publication":
+        return span
+    return span[0] - dt.timedelta(days=1), span[1] + dt.timedelta(days=1)
 
 
 def actors_agree(a: Event, b: Event) -> bool:
@@ -146,7 +139,7 @@ def _best(group: Sequence[Event]) -> Event:
     return max(
         group,
         key=lambda e: (
-            _PRECISION_RANK[e.date_precision],
+            PRECISION_RANK[e.date_precision],
             e.date_end is not None,
             e.status == "occurred",
             e.published or dt.date.min,
@@ -154,6 +147,12 @@ def _best(group: Sequence[Event]) -> Event:
             e.id,
         ),
     )
+
+
+def _roles(group: Sequence[Event]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Every agent of a group, and every target that is not also an agent, in order of appearance."""
+    agents = tuple(dict.fromkeys(c for e in group for c in e.agents))
+    return agents, tuple(c for c in dict.fromkeys(c for e in group for c in e.targets) if c not in agents)
 
 
 def entry_id(group: Sequence[Event]) -> str:
@@ -169,8 +168,7 @@ def entry_for(
     titles = titles or {}
     urls = urls or {}
     best = _best(group)
-    agents = tuple(dict.fromkeys(c for e in group for c in e.agents))
-    targets = tuple(c for c in dict.fromkeys(c for e in group for c in e.targets) if c not in agents)
+    agents, targets = _roles(group)
     statuses = {e.status for e in group}
     status = "occurred" if "occurred" in statuses else best.status
     miss = 1.0
@@ -225,8 +223,7 @@ def merge_mentions(group: Sequence[Event]) -> Event:
     if len(group) == 1:
         return group[0]
     best = _best(group)
-    agents = tuple(dict.fromkeys(c for e in group for c in e.agents))
-    targets = tuple(c for c in dict.fromkeys(c for e in group for c in e.targets) if c not in agents)
+    agents, targets = _roles(group)
     actors = tuple({(a.code, a.role): a for e in group for a in e.actors}.values())
     return msgspec.structs.replace(
         best,

@@ -11,6 +11,7 @@ does not handle, hence the small grammar here.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -304,6 +305,24 @@ def resolve(expr: TimeExpr, published: dt.date | None, tense: Tense = None, anch
             return Resolved(_add_months(published, expr.offset), None, "month", expr.text)
         return Resolved(dt.date(published.year + expr.offset, 1, 1), None, "year", expr.text)
     return vague
+
+
+# How much a precision says, for choosing the best of several dates of one happening.
+PRECISION_RANK: dict[str, int] = {"unknown": 0, "year": 1, "month": 2, "week": 3, "day": 4}
+
+
+def covered_days(start: dt.date | None, end: dt.date | None, precision: str) -> tuple[dt.date, dt.date] | None:
+    """The first and last day a date can stand for at its precision; None when undated."""
+    if start is None or precision == "unknown":
+        return None
+    if precision == "year":
+        return dt.date(start.year, 1, 1), dt.date(start.year, 12, 31)
+    if precision == "month":
+        last = calendar.monthrange(start.year, start.month)[1]
+        return dt.date(start.year, start.month, 1), dt.date(start.year, start.month, last)
+    if precision == "week":
+        return start, start + dt.timedelta(days=6)
+    return start, end or start
 
 
 def parse_date_string(text: str, base: dt.datetime | None = None) -> dt.date | None:

@@ -45,7 +45,6 @@ class Draft:
     """One mention of an event, before the mentions of one article are merged."""
 
     type: str
-    pattern: Pattern
     agents: list[tuple[str, ActorMention]]
     targets: list[tuple[str, ActorMention]]
     status: str
@@ -56,7 +55,6 @@ class Draft:
     end: int
     confidence: float
     source: str | None
-    tense: dates.Tense = None
 
 
 def article_id_for(article: Article) -> str:
@@ -196,9 +194,9 @@ class EventExtractor:
         start = sent.start
         source = _source_at(art, start)
         return Draft(
-            type=pattern.type, pattern=pattern, agents=agents, targets=targets, status=status, date=date,
-            date_basis=basis, evidence=sent.text.strip(), start=start, end=sent.end, confidence=confidence,
-            source=source, tense=tense,
+            type=pattern.type, agents=agents, targets=targets, status=status, date=date,
+            date_basis=basis, evidence=sent.text, start=start, end=sent.end, confidence=confidence,
+            source=source,
         )  # fmt: skip
 
     def _merge(self, art: Article, drafts: list[Draft]) -> list[Event]:
@@ -276,7 +274,7 @@ def _source_at(art: Article, pos: int) -> str | None:
 def _precision_rank(date: dates.Resolved | None) -> int:
     if date is None or date.start is None:
         return 0
-    return {"year": 1, "month": 2, "week": 3, "day": 4}.get(date.precision, 0) + (1 if date.end else 0)
+    return dates.PRECISION_RANK[date.precision] + (1 if date.end else 0)
 
 
 def _overlap(a: set[str], b: set[str]) -> bool:
@@ -300,18 +298,7 @@ def _compatible(a: Draft, b: Draft) -> bool:
 
 
 def _span(date: dates.Resolved | None) -> tuple[dt.date, dt.date] | None:
-    """The days a resolved date can stand for."""
-    if date is None or date.start is None:
-        return None
-    s = date.start
-    if date.precision == "year":
-        return dt.date(s.year, 1, 1), dt.date(s.year, 12, 31)
-    if date.precision == "month":
-        nxt = dt.date(s.year + (s.month == 12), s.month % 12 + 1, 1)
-        return dt.date(s.year, s.month, 1), nxt - dt.timedelta(days=1)
-    if date.precision == "week":
-        return s, s + dt.timedelta(days=6)
-    return s, date.end or s
+    return dates.covered_days(date.start, date.end, date.precision) if date is not None else None
 
 
 def _actor(code: str, m: ActorMention, role: str, on: dt.date | None) -> Actor:
