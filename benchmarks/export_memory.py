@@ -19,7 +19,8 @@ from pathlib import Path
 from timeline.export import entry_csv_chunks, ndjson_chunks
 from timeline.models import Entry, Source
 from timeline.query import build_filter
-from timeline.store import Store, _entry_row, entries
+from timeline.store.schema import entries
+from timeline.store.sql import Store, _entry_row
 
 TYPES = ["veto", "visit", "phone_call", "expulsion", "recall"]
 CODES = ["RUS", "CHN", "USA", "FRA", "GBR", "DEU", "TUR", "IND", "JPN", "BRA"]

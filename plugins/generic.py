@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from timeline import dates
 from timeline.attribution import find_attributions, find_dateline
 from timeline.cleaning import clean_text, first_title
+from timeline.extract import dates
 from timeline.hookspecs import hookimpl
 from timeline.models import Article, Page
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from timeline.cleaning import clean_text, recognise_by, strip_markdown_links
-from timeline.dates import parse_date_string
+from timeline.extract.dates import parse_date_string
 from timeline.hookspecs import hookimpl
 from timeline.models import Article, Page
 

@@ -13,7 +13,7 @@ import itertools
 import re
 
 from timeline.cleaning import clean_text, recognise_by
-from timeline.dates import parse_date_string
+from timeline.extract.dates import parse_date_string
 from timeline.hookspecs import hookimpl
 from timeline.models import Article, Page
 

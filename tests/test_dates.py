@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from timeline.dates import find_duration_days, find_time_expressions, parse_date_string, resolve
+from timeline.extract.dates import find_duration_days, find_time_expressions, parse_date_string, resolve
 
 D = dt.date
 PUB = D(2021, 3, 22)  # a Monday

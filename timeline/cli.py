@@ -323,7 +323,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # the one line the user sees; the traceback is for --debug runs
-        from timeline.nlp import ModelNotInstalled
+        from timeline.extract.nlp import ModelNotInstalled
         from timeline.store import StoreError
 
         if isinstance(exc, ModelNotInstalled | StoreError):

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 import msgspec
 
 from timeline.codes import cameo_code, plover_code
-from timeline.dates import PRECISION_RANK, covered_days
+from timeline.extract.dates import PRECISION_RANK, covered_days
 from timeline.models import Entry, Event, Source
 
 

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 
 import msgspec
 
-from timeline.actors import gazetteer
-from timeline.events import EventExtractor
+from timeline.extract.actors import gazetteer
+from timeline.extract.events import EventExtractor
+from timeline.extract.nlp import load, sentencizer
+from timeline.extract.triggers import Pattern, PatternError, core_patterns
 from timeline.html import UnreadablePage, to_text_page
 from timeline.models import Article, Event, Page
-from timeline.nlp import load, sentencizer
 from timeline.plugins import GENERIC, PluginRegistry
 from timeline.settings import Settings
-from timeline.triggers import Pattern, PatternError, core_patterns
 
 MAX_TEXT_CHARS = 2_000_000
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from timeline.events import article_id_for
+from timeline.extract.events import article_id_for
 from timeline.models import ArticleRecord
 from timeline.pipeline import Result
 

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 
 import msgspec
 
-from timeline.nlp import DEFAULT_MODEL
+from timeline.extract.nlp import DEFAULT_MODEL
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):

@@ -22,15 +22,15 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from timeline import dates
-from timeline.actors import ActorMention, Gazetteer
-from timeline.attach import event_date
+from timeline.extract import dates
+from timeline.extract.actors import ActorMention, Gazetteer
+from timeline.extract.attach import event_date
+from timeline.extract.roles import PLACE_KINDS, RoleFinder, dedupe
+from timeline.extract.sentences import Sentence, split_sentences
+from timeline.extract.status import status_of
+from timeline.extract.syntax import clause_verb, lemma, objects, subsumed
+from timeline.extract.triggers import Pattern, keyword_regex, matches
 from timeline.models import Actor, Article, DateBasis, Event, Mention, Precision
-from timeline.roles import PLACE_KINDS, RoleFinder, dedupe
-from timeline.sentences import Sentence, split_sentences
-from timeline.status import status_of
-from timeline.syntax import clause_verb, lemma, objects, subsumed
-from timeline.triggers import Pattern, keyword_regex, matches
 
 LEGISLATION = frozenset({"bill", "law", "legislation", "budget", "act", "amendment", "nomination", "appointment",
                          "ordinance", "decree", "tax", "spending", "package"})  # fmt: skip

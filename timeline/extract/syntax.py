@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from timeline.triggers import LIGHT_VERBS
+from timeline.extract.triggers import LIGHT_VERBS
 
 TIME_WORDS = frozenset(
     {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "week", "month", "year", "tomorrow"}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from timeline import dates
-from timeline.syntax import has_time, lemma, preceded_by
+from timeline.extract import dates
+from timeline.extract.syntax import has_time, lemma, preceded_by
 
 # Words whose open complement is not (yet) an event: "threatened to expel", "offered to visit".
 HYPOTHETICAL_HEADS = frozenset({

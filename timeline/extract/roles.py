@@ -8,10 +8,10 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc, Token
 
-from timeline.actors import STATE_KINDS, ActorMention, Gazetteer
-from timeline.sentences import Sentence, previous
-from timeline.syntax import governing_verb, objects, of_objects
-from timeline.triggers import Pattern
+from timeline.extract.actors import STATE_KINDS, ActorMention, Gazetteer
+from timeline.extract.sentences import Sentence, previous
+from timeline.extract.syntax import governing_verb, objects, of_objects
+from timeline.extract.triggers import Pattern
 
 # Prepositions inside a noun phrase that still name who the phrase is ("nations such as France",
 # "the President of Russia"); others ("ambassador to China") name someone else.

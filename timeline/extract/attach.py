@@ -9,12 +9,12 @@ from dataclasses import replace
 
 from spacy.tokens import Doc, Span, Token
 
-from timeline import dates
+from timeline.extract import dates
+from timeline.extract.sentences import Sentence, following, previous
+from timeline.extract.status import REPORTING_VERBS
+from timeline.extract.syntax import governing_verb, lemma
+from timeline.extract.triggers import Pattern
 from timeline.models import Article, DateBasis
-from timeline.sentences import Sentence, following, previous
-from timeline.status import REPORTING_VERBS
-from timeline.syntax import governing_verb, lemma
-from timeline.triggers import Pattern
 
 ASPECTUAL = frozenset({"begin", "start", "end", "conclude", "last", "open", "close", "finish", "wrap", "kick"})
 # A lead that tells of a period, not a happening: "have expelled ... since the war began"
