@@ -15,7 +15,15 @@ from timeline.models import Event
 
 VISIBLE = {"occurred", "planned"}
 
-CASES = [json.loads(line) for line in (Path(__file__).parent / "cases" / "sentences.jsonl").open(encoding="utf-8")]
+CASE_DIR = Path(__file__).parent / "cases"
+# Every tests/cases/*.jsonl except the multi-paragraph articles holds sentence cases; each file covers some families.
+CASES = [
+    json.loads(line)
+    for path in sorted(CASE_DIR.glob("*.jsonl"))
+    if path.name != "articles.jsonl"
+    for line in path.open(encoding="utf-8")
+    if line.strip()
+]
 PRECISION_LEN = {"day": 10, "week": 7, "month": 7, "year": 4}
 
 
