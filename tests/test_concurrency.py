@@ -39,7 +39,7 @@ def _hammer(make_store: Callable[[], Store], recs: list[ArticleRecord], writers:
         try:
             for r in order:
                 store.add(r)
-        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+        except BaseException as exc:  # collected and asserted below
             errors.append(exc)
         finally:
             store.engine.dispose()

@@ -57,7 +57,7 @@ ENTRY_CSV_FIELDS: tuple[str, ...] = (
 
 
 def _source_label(outlet: str | None, source: str | None) -> str:
-    """"Outlet (original source)" for a republished report, else the outlet (or the source alone)."""
+    """The label "Outlet (original source)" for a republished report, else the outlet (or the source alone)."""
     if outlet and source and source != outlet:
         return f"{outlet} ({source})"
     return outlet or source or ""
@@ -75,7 +75,7 @@ def entry_csv_row(e: Entry) -> list[str]:
         "first_reported": min(published).isoformat() if published else "",
         "last_reported": max(published).isoformat() if published else "",
         "urls": ";".join(dict.fromkeys(s.url for s in e.sources if s.url)),
-        "sources": ";".join(dict.fromkeys(l for s in e.sources if (l := _source_label(s.outlet, s.source)))),
+        "sources": ";".join(dict.fromkeys(lb for s in e.sources if (lb := _source_label(s.outlet, s.source)))),
         "agents": ";".join(e.agents),
         "targets": ";".join(e.targets),
         "outlets": ";".join(e.outlets),
