@@ -42,7 +42,17 @@ from timeline.consolidate import (
     roles,
 )
 from timeline.models import Event
-from timeline.store.schema import entries, entry_actors, entry_outlets, events, key_agents, key_outlets, keys
+from timeline.store import summary
+from timeline.store.schema import (
+    entries,
+    entry_actors,
+    entry_outlets,
+    events,
+    key_agents,
+    key_outlets,
+    keys,
+    store_meta,
+)
 
 _MAX_ORDINAL = dt.date.max.toordinal()
 _FLIP = str.maketrans("0123456789abcdef", "fedcba9876543210")
@@ -317,7 +327,7 @@ class Consolidator:
         old = self.conn.execute(sa.select(entries).where(entries.c.id == eid)).first()
         if not rows:
             if old is not None:
-                self._delete(eid)
+                self._delete(eid, old)
             return
         agg = Agg(type=rows[0].type)
         for r in rows:
@@ -336,7 +346,8 @@ class Consolidator:
         agg.merge(delta)
         self.write(eid, agg, old)
 
-    def _delete(self, eid: str) -> None:
+    def _delete(self, eid: str, old: Any) -> None:
+        summary.apply(self.conn, old, None)
         self.conn.execute(entry_actors.delete().where(entry_actors.c.entry_id == eid))
         self.conn.execute(entry_outlets.delete().where(entry_outlets.c.entry_id == eid))
         self.conn.execute(entries.delete().where(entries.c.id == eid))
@@ -348,6 +359,12 @@ class Consolidator:
             .where(events.c.id == agg.best[-16:])
         ).one()  # fmt: skip
         row, actor_rows, outlet_rows = self.entry_rows(eid, agg, ev)
+        summary.apply(self.conn, old, row)
+        span = max_span([row])
+        if span:
+            self.conn.execute(
+                store_meta.update().where(store_meta.c.key == "max_span", store_meta.c.value < span).values(value=span)
+            )
         if old is None:
             self.conn.execute(entries.insert().values(**row))
             self._children(actor_rows, outlet_rows)
@@ -411,6 +428,11 @@ class Consolidator:
             self.conn.execute(entry_actors.insert(), actor_rows)
         if outlet_rows:
             self.conn.execute(entry_outlets.insert(), outlet_rows)
+
+
+def max_span(rows: Iterable[dict[str, Any]]) -> int:
+    """The most days any entry's range covers: date filters use it to bound their index scans."""
+    return max(((r["date_last"] - r["date_start"]).days for r in rows if r["date_start"] and r["date_last"]), default=0)
 
 
 def _shift_days(day: dt.date, days: int) -> dt.date:

@@ -133,7 +133,7 @@ entries = sa.Table(
     sa.Column("sort_key", sa.String(40), nullable=False, unique=True),
     sa.Column("rsort_key", sa.String(40), nullable=False, unique=True),
     sa.Index("ix_entries_type_sort", "type", "sort_key"),
-    sa.Index("ix_entries_status_sort", "status", "sort_key"),
+    sa.Index("ix_entries_type_rsort", "type", "rsort_key"),
     sa.Index("ix_entries_year", "year", "type"),
 )
 
@@ -163,4 +163,35 @@ store_meta = sa.Table(
     metadata,
     sa.Column("key", sa.String(40), primary_key=True),
     sa.Column("value", sa.Integer, nullable=False),
+)
+
+# Counts kept up to date on every entry write, so that counts, facets and histograms of the whole
+# timeline (or of some types and statuses) read a few hundred summary rows instead of every entry.
+# period is the entry's "YYYY-MM" ("" when undated); rows are per type, so the type's write lock covers them.
+entry_counts = sa.Table(
+    "entry_counts",
+    metadata,
+    sa.Column("type", sa.String(20), primary_key=True),
+    sa.Column("status", sa.String(20), primary_key=True),
+    sa.Column("precision", sa.String(10), primary_key=True),
+    sa.Column("period", sa.String(7), primary_key=True),
+    sa.Column("n", sa.Integer, nullable=False),
+)
+
+actor_counts = sa.Table(
+    "actor_counts",
+    metadata,
+    sa.Column("type", sa.String(20), primary_key=True),
+    sa.Column("status", sa.String(20), primary_key=True),
+    sa.Column("code", sa.String(12), primary_key=True),
+    sa.Column("n", sa.Integer, nullable=False),
+)
+
+outlet_counts = sa.Table(
+    "outlet_counts",
+    metadata,
+    sa.Column("type", sa.String(20), primary_key=True),
+    sa.Column("status", sa.String(20), primary_key=True),
+    sa.Column("outlet", sa.String(200), primary_key=True),
+    sa.Column("n", sa.Integer, nullable=False),
 )

@@ -27,13 +27,16 @@ from sqlalchemy.engine import Connection, Engine
 
 from timeline.codes import cameo_code, plover_code
 from timeline.consolidate import assign, combined_confidence, key_of, source_of, source_order
-from timeline.models import ArticleRecord, Entry, Event, Source
+from timeline.models import STATUSES, ArticleRecord, Entry, Event, Source
 from timeline.query import EventFilter, decode_cursor, encode_cursor
-from timeline.store.entries import Agg, Consolidator, mention_agg
+from timeline.store import summary
+from timeline.store.entries import Agg, Consolidator, max_span, mention_agg, sort_keys
 from timeline.store.schema import (
+    actor_counts,
     articles,
     entries,
     entry_actors,
+    entry_counts,
     entry_outlets,
     event_actors,
     events,
@@ -41,6 +44,7 @@ from timeline.store.schema import (
     key_outlets,
     keys,
     metadata,
+    outlet_counts,
     store_meta,
 )
 
@@ -134,8 +138,9 @@ class Store:
                         "CREATE INDEX IF NOT EXISTS ix_articles_fts ON articles "
                         "USING gin (to_tsvector('english', coalesce(title, '')))"
                     )
-                if conn.execute(sa.select(store_meta.c.value).where(store_meta.c.key == "version")).first() is None:
-                    conn.execute(_insert_ignore(self.dialect, store_meta, ["key"]).values(key="version", value=0))
+                for name in ("version", "max_span"):
+                    if conn.execute(sa.select(store_meta.c.value).where(store_meta.c.key == name)).first() is None:
+                        conn.execute(_insert_ignore(self.dialect, store_meta, ["key"]).values(key=name, value=0))
         except sa.exc.OperationalError as exc:
             raise StoreError(f"cannot open the database {self.engine.url!r}: {exc.orig}") from None
         except sa.exc.IntegrityError:
@@ -290,6 +295,8 @@ class Store:
             _bulk(conn, entries, rows)
             _bulk(conn, entry_actors, actor_rows)
             _bulk(conn, entry_outlets, outlet_rows)
+            summary.rebuild(conn, rows)
+            conn.execute(store_meta.update().where(store_meta.c.key == "max_span").values(value=max_span(rows)))
             return len(rows)
 
         return self._write(work, ["veto", "visit", "phone_call", "expulsion", "recall"])
@@ -303,6 +310,8 @@ class Store:
             where.append(c.date_last >= f.start)
         if f.end is not None:
             where.append(c.date_start <= f.end)
+        if f.start is not None or f.end is not None:
+            where += self._date_bounds(f.start, f.end)
         if f.types:
             where.append(c.type.in_(f.types))
         if f.statuses and set(f.statuses) != {"occurred", "planned", "hypothetical", "denied"}:
@@ -323,6 +332,28 @@ class Store:
             matching = sa.select(keys.c.entry_id).join(events, events.c.key_id == keys.c.id)
             where.append(c.id.in_(matching.where(self._text_match(f.q))))
         return where
+
+    def _date_bounds(self, start: dt.date | None, end: dt.date | None) -> list[sa.ColumnElement[bool]]:
+        """The same date range as bounds on the sort keys, so that it is an index range scan.
+
+        An entry that ends on or after ``start`` began at most ``max_span`` days before it.
+        """
+        with self.engine.connect() as conn:
+            span = conn.execute(sa.select(store_meta.c.value).where(store_meta.c.key == "max_span")).scalar() or 0
+        out: list[sa.ColumnElement[bool]] = []
+        if end is not None:
+            out += [
+                entries.c.sort_key < sort_keys("", _shift(end, 1), "day")[0],
+                entries.c.rsort_key >= sort_keys("", end, "day")[1],
+            ]
+        if start is not None:
+            first = _shift(start, -span)
+            # "~" sorts after every hex digit: the last key of that day in descending order
+            out += [
+                entries.c.sort_key >= sort_keys("", first, "day")[0],
+                entries.c.rsort_key <= sort_keys("", first, "day")[1] + "~",
+            ]
+        return out
 
     def _text_match(self, q: str) -> sa.ColumnElement[bool]:
         """Events whose evidence or article title has every word of ``q``: words, never query syntax."""
@@ -353,7 +384,11 @@ class Store:
         stmt = stmt.order_by(key).limit(f.limit + 1)
         with self.engine.connect() as conn:
             rows = conn.execute(stmt).all()
-            total = self._count(conn, entries, where) if count else None
+            total = (
+                (self._summary_count(conn, f) if _summarisable(f) else self._count(conn, entries, where))
+                if count
+                else None
+            )
             more = len(rows) > f.limit
             rows = rows[: f.limit]
             items = self._entries(conn, rows)
@@ -423,8 +458,40 @@ class Store:
             items = self._entries(conn, rows)
         return items[0] if items else None
 
+    def _summary_count(self, conn: Connection, f: EventFilter) -> int:
+        n = sa.func.sum(entry_counts.c.n)
+        return int(conn.execute(sa.select(n).where(*_summary_where(entry_counts, f))).scalar() or 0)
+
+    def _summary_facets(self, f: EventFilter, top: int) -> dict[str, dict[str, int]]:
+        """Facets of a filter on types and statuses only, from the summary counts."""
+        ec, n = entry_counts, sa.func.sum(entry_counts.c.n)
+        year = sa.func.substr(ec.c.period, 1, 4)
+        out: dict[str, dict[str, int]] = {}
+        with self.engine.connect() as conn:
+            out["type"] = dict(
+                conn.execute(sa.select(ec.c.type, n).where(*_summary_where(ec, f)).group_by(ec.c.type)).all()
+            )
+            for name, table, col in (
+                ("actor", actor_counts, actor_counts.c.code),
+                ("outlet", outlet_counts, outlet_counts.c.outlet),
+            ):
+                total = sa.func.sum(table.c.n)
+                rows = conn.execute(
+                    sa.select(col, total).where(*_summary_where(table, f)).group_by(col)
+                    .having(total > 0).order_by(total.desc(), col).limit(top)
+                )  # fmt: skip
+                out[name] = {k: int(v) for k, v in rows}
+            years = conn.execute(
+                sa.select(year, n).where(*_summary_where(ec, f), ec.c.period != "").group_by(year).order_by(year)
+            )
+            out["year"] = {str(int(k)): int(v) for k, v in years if v}
+        out["type"] = {k: int(v) for k, v in out["type"].items() if v}
+        return {k: out[k] for k in ("type", "actor", "outlet", "year")}
+
     def facets(self, f: EventFilter, top: int = 50) -> dict[str, dict[str, int]]:
         """Counts by type, actor, outlet and year of the entries matching ``f`` (cursor ignored)."""
+        if _summarisable(f):
+            return self._summary_facets(f, top)
         where = self._entry_where(f)
         keys_ = sa.select(entries.c.sort_key).where(*where)
         with self.engine.connect() as conn:
@@ -458,9 +525,24 @@ class Store:
         """Entries per day, week (from Monday), month or year, and how many are too vague to place."""
         finer = {"day": {"day"}, "week": {"day", "week"}, "month": {"day", "week", "month"},
                  "year": {"day", "week", "month", "year"}}[unit]  # fmt: skip
-        where = self._entry_where(f)
         counts: dict[dt.date, int] = {}
         vague = 0
+        if unit in ("month", "year") and _summarisable(f):
+            ec = entry_counts
+            with self.engine.connect() as conn:
+                summary_rows = conn.execute(
+                    sa.select(ec.c.period, ec.c.precision, sa.func.sum(ec.c.n))
+                    .where(*_summary_where(ec, f))
+                    .group_by(ec.c.period, ec.c.precision)
+                ).all()
+            for per, precision, n in summary_rows:
+                if not per or precision not in finer:
+                    vague += int(n)
+                    continue
+                key = dt.date(int(per[:4]), int(per[5:7]) if unit == "month" else 1, 1)
+                counts[key] = counts.get(key, 0) + int(n)
+            return sorted((k, v) for k, v in counts.items() if v), vague
+        where = self._entry_where(f)
         with self.engine.connect() as conn:
             rows = conn.execute(
                 sa.select(entries.c.date_start, entries.c.date_precision, sa.func.count())
@@ -547,6 +629,28 @@ class Store:
                 name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar() or 0
                 for name, t in (("articles", articles), ("events", events))
             }
+
+
+def _summarisable(f: EventFilter) -> bool:
+    """Whether a filter only narrows by type and status, so the summary counts answer it."""
+    narrowed = f.start or f.end or f.actor or f.agent or f.target or f.outlet or f.q
+    return not narrowed and f.min_confidence is None
+
+
+def _summary_where(table: sa.Table, f: EventFilter) -> list[sa.ColumnElement[bool]]:
+    where: list[sa.ColumnElement[bool]] = []
+    if f.types:
+        where.append(table.c.type.in_(f.types))
+    if set(f.statuses) != set(STATUSES):
+        where.append(table.c.status.in_(f.statuses))
+    return where
+
+
+def _shift(day: dt.date, days: int) -> dt.date:
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
 
 
 def _insert_ignore(dialect: str, table: sa.Table, index: list[str]) -> Any:
