@@ -79,10 +79,19 @@ class RoleFinder:
 
     def subject(self, verb: Token) -> Token | None:
         """The subject of ``verb``, climbing through controlled and coordinated clauses."""
+        came_by_acl = False
         cur: Token | None = verb
         for _ in range(6):
             if cur is None:
                 return None
+            if cur is not verb and cur.pos_ in {"NOUN", "PROPN"} and came_by_acl:
+                # "Moscow's decision to veto": the decision's owner acts, not the clause around it
+                owner = [c for c in cur.children if c.dep_ == "poss"]
+                if owner:
+                    return owner[0]
+                if cur.dep_ not in {"dobj", "attr"}:
+                    return None  # "was appalled by the decision to veto": nobody named
+            came_by_acl = cur.dep_ == "acl"
             for c in cur.children:
                 # a passive subject counts only for a controlling verb ("Macron is scheduled to visit")
                 if c.dep_ in {"nsubj", "csubj"} or (c.dep_ == "nsubjpass" and cur is not verb):
@@ -134,8 +143,16 @@ class RoleFinder:
                 # "the recall of Chile's ambassador": the envoy's state recalls
                 for o in of_objects(trig):
                     found += [a for a in self.np_actors(o, mentions, on) if a[1].kind in STATE_KINDS]
-            if not found and clause is None and pattern.type == "phone_call":
-                # "In a phone call with Xi on Friday, Putin said ...": the speaker is the other side
+            # a visit noun needs its own destination here ("In a visit to Lima, ..."): "During the visit,
+            # the leaders will ..." names both sides, not the visitor
+            destination = any(c.dep_ == "prep" and c.lower_ in {"to", "in"} for c in trig.children)
+            if (
+                not found
+                and clause is None
+                and (pattern.type == "phone_call" or (pattern.type == "visit" and destination))
+            ):
+                # "In a phone call with Xi on Friday, Putin said ...": the speaker is the other side;
+                # "In a visit to Lima, the minister said": the speaker is the visitor
                 verb = governing_verb(trig)
                 subj = self.subject(verb) if verb is not None else None
                 if subj is not None:
@@ -155,6 +172,9 @@ class RoleFinder:
             for c in trig.children:
                 if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ in {"by", "from"}):
                     found += [a for g in c.children if g.dep_ == "pobj" for a in self.np_actors(g, mentions, on)]
+                # "Ruto is expected in Accra": the one expected is the visitor
+                if c.dep_ == "nsubjpass" and pattern.status is not None:
+                    found += self.np_actors(c, mentions, on)
         else:
             subj = self.subject(trig)
             if subj is not None:
@@ -174,26 +194,54 @@ class RoleFinder:
                         if w.dep_ == "pobj":
                             found += self.np_actors(w, mentions, on)
         if pattern.type == "phone_call":
-            node = clause or trig
-            for c in node.children:
-                if c.dep_ == "prep" and c.lower_ == "with":
-                    found += [a for g in c.children if g.dep_ == "pobj" for a in self.np_actors(g, mentions, on)]
-            if trig.pos_ == "NOUN":
-                for c in trig.children:
-                    if c.dep_ == "prep" and c.lower_ in {"with", "between", "from"}:
-                        for g in c.children:
-                            if g.dep_ == "pobj":
-                                found += self.np_actors(g, mentions, on)
-            if trig.pos_ == "VERB":
-                for c in trig.children:
-                    if c.dep_ == "dobj":
-                        found += self.np_actors(c, mentions, on)
+            found += self.call_partners(trig, clause, mentions, on)
         if pattern.type == "visit":
             found = [(c, m) for c, m in found if m.kind != "demonym" or official_head(doc, m)]
         found = [(c, m) for c, m in found if m.kind != "city"]
         orgs_ok = pattern.type in {"visit", "phone_call"}
         found = [(c, m) for c, m in found if orgs_ok or (len(c) == 3 and m.kind != "org")]
         return dedupe(found), quality
+
+    def call_partners(
+        self, trig: Token, clause: Token | None, mentions: list[ActorMention], on: dt.date | None
+    ) -> list[tuple[str, ActorMention]]:
+        """The other side(s) of a call: "with"/"to"/"from"/"between" phrases, a dialled object, "including ..."."""
+        found: list[tuple[str, ActorMention]] = []
+        # "his counterparts from the US and Russia": whose counterparts they are is who was called
+        preps = NP_PREPS | {"from"}
+        node = clause or trig
+        for c in node.children:
+            if c.dep_ in {"prep", "dative"} and c.lower_ in {"with", "to"}:
+                found += [
+                    a for g in c.children if g.dep_ == "pobj" for a in self.np_actors(g, mentions, on, preps=preps)
+                ]
+        if trig.pos_ == "NOUN":
+            for c in trig.children:
+                if c.dep_ == "prep" and c.lower_ in {"with", "between", "from", "to"}:
+                    found += [
+                        a for g in c.children if g.dep_ == "pobj" for a in self.np_actors(g, mentions, on, preps=preps)
+                    ]
+            # "a series of phone calls to leaders, including ...": the list hangs on the quantity noun
+            if trig.dep_ == "pobj" and trig.head.lower_ == "of":
+                found += [a for c in trig.head.head.children if c.dep_ == "prep" and c.lower_ in {"including", "among"}
+                          for g in c.children if g.dep_ == "pobj" for a in self.np_actors(g, mentions, on)]  # fmt: skip
+        if trig.pos_ == "VERB":
+            for c in trig.children:
+                if c.dep_ == "dobj":
+                    found += self.np_actors(c, mentions, on, preps=preps)
+        return found
+
+    def caller_side(
+        self, trig: Token, clause: Token | None, mentions: list[ActorMention], sents: list[Sentence], sent: Sentence,
+        on: dt.date | None,
+    ) -> list[tuple[str, ActorMention]]:  # fmt: skip
+        """Who made or took a round of calls: the subject of the clause."""
+        subj = self.subject(clause or trig) if (clause or trig).pos_ in {"VERB", "AUX"} else None
+        if subj is None:
+            return []
+        if subj.pos_ == "PRON":
+            return self.pronoun(subj, mentions, sents, sent, on)
+        return self.np_actors(subj, mentions, on, exclude=trig)
 
     def guests_and_host(
         self, trig: Token, mentions: list[ActorMention], on: dt.date | None, sents: list[Sentence], sent: Sentence
@@ -373,7 +421,9 @@ class RoleFinder:
                 for h in heads:
                     out += self.np_actors(h, mentions, on, exclude=trig)
             else:
-                for o in objects(node):
+                # "gave the Nigerian envoy 72 hours to leave": the envoy is the indirect object
+                datives = [c for c in node.children if c.dep_ == "dative" and c.pos_ in {"NOUN", "PROPN"}]
+                for o in objects(node) + datives:
                     out += self.np_actors(o, mentions, on, preps=ENVOY_PREPS)
                 if not out:  # the parser often hangs "at the Russian embassy" on the verb
                     out += pobjs(node, {"at"})

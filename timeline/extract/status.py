@@ -18,6 +18,8 @@ PLANNED_WORDS = frozenset({"upcoming", "planned", "scheduled", "forthcoming", "e
                            "proposed", "future", "next"})  # fmt: skip
 MODALS = frozenset({"would", "could", "should", "might", "may", "must", "can", "ought"})
 CANCEL_HEADS = frozenset({"cancel", "postpone", "scrap", "delay", "deny", "rule", "call", "shelve", "abandon"})
+DEMAND_HEADS = frozenset({"demand", "urge", "ask", "insist", "request", "call", "propose", "suggest", "recommend",
+                          "want", "require", "argue", "hope", "wish"})  # fmt: skip
 DENIAL_HEADS = frozenset({"deny", "reject", "dismiss", "refute"})
 REPORTING_VERBS = frozenset({"say", "tell", "announce", "confirm", "state", "report", "add", "note", "disclose"})
 CAUSATIVES = frozenset({"let", "allow", "permit", "make", "help"})
@@ -58,6 +60,8 @@ def status_of(trig: Token, clause: Token | None) -> tuple[str, dates.Tense]:
         return "hypothetical", None
     if node.dep_ == "ccomp" and node.head.lemma_.lower() in DENIAL_HEADS:
         return "denied", "past"
+    if node.dep_ == "ccomp" and lemma(node.head) in DEMAND_HEADS:
+        return "hypothetical", None  # "demanded that Oslo recall its ambassador": asked for, not done
     if lowers & MODALS:
         reported = node.dep_ == "ccomp" and node.head.lemma_.lower() in REPORTING_VERBS
         if lowers & MODALS == {"would"} and reported and has_time(node):
