@@ -142,6 +142,9 @@ class EventExtractor:
         if draft.type == "recall" and len(draft.agents) > 1:
             # "Chile and Colombia recalled their ambassadors": each state calls home its own envoy
             return [replace(draft, agents=[a]) for a in draft.agents]
+        if draft.type == "expulsion" and len(draft.targets) > 1:
+            # "expelled the Mexican ambassador and Spanish diplomats": one expulsion per state sent home
+            return [replace(draft, targets=[t]) for t in draft.targets]
         if draft.type == "visit" and not pattern.meeting and not pattern.reverse:
             legs = self._legs(art, sent, trig, mentions, exprs, draft)
             if len(legs) > 1:
