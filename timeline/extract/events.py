@@ -36,6 +36,8 @@ LEGISLATION = frozenset({"bill", "law", "legislation", "budget", "act", "amendme
                          "ordinance", "decree", "tax", "spending", "package"})  # fmt: skip
 CAPABILITY_NOUNS = frozenset({"power", "right", "privilege"})
 THREAT_NOUNS = frozenset({"threat", "warning"})
+ENVOY_NOUNS = frozenset({"diplomat", "ambassador", "envoy", "attache", "attaché", "consul", "official", "staff",
+                         "employee", "officer", "representative", "member"})  # fmt: skip
 USE_VERBS = frozenset({"use", "exercise", "wield", "cast", "invoke", "deploy"})
 PRONOUN_RE = re.compile(r"\b(?:he|she|his|her|it|its|they|their|him|them)\b", re.IGNORECASE)
 
@@ -207,6 +209,7 @@ class EventExtractor:
             status, tense = status_of(trig, clause)
             if trig.lemma_.lower() in THREAT_NOUNS:
                 status = "hypothetical"
+        png_by = _png_by(trig) if pattern.persona_non_grata else None
         if pattern.status is not None and status == "occurred":
             status, tense = pattern.status, "future"  # "is expected in Accra"
         if pattern.reverse:
@@ -217,6 +220,13 @@ class EventExtractor:
             if not agents or not targets:
                 return None
             agent_quality = target_quality = 1.0
+        elif png_by is not None:
+            # "Thirteen Russian diplomats declared persona non grata by Ukraine": a participle the parser
+            # reads as active; the "by" phrase names who expels and the subject whose diplomats go
+            agents = self.roles.np_actors(png_by, mentions, on)
+            subj = self.roles.subject(trig)
+            targets = self.roles.np_actors(subj, mentions, on) if subj is not None else []
+            agent_quality = target_quality = 0.9
         else:
             agents, agent_quality = self.roles.agents(trig, clause, pattern, doc, mentions, sents, sent, on)
             targets, target_quality = self.roles.targets(trig, clause, pattern, doc, mentions, on)
@@ -235,7 +245,9 @@ class EventExtractor:
             return None  # "the president vetoed the bill": a domestic veto, not a Security Council one
         if pattern.veto_holder and not any(c in self.gaz.veto_holders.get("UNSC", frozenset()) for c in agent_codes):
             return None
-        if pattern.type == "recall" and not targets:
+        if pattern.type in {"recall", "expulsion"} and not targets:
+            # "ordered the expulsion of six diplomats" after "the Russian government said": whose diplomats
+            # comes from the context when exactly one other state is named
             targets = self.roles.context_targets(sents, sent, mentions, agent_codes, on)
             target_quality = 0.85 if targets else 0.8
         elif pattern.type == "visit" and not targets and trig.pos_ == "NOUN":
@@ -320,6 +332,19 @@ class EventExtractor:
             actors=actors,
             mentions=tuple(Mention(evidence=d.evidence, start=d.start, end=d.end, source=d.source) for d in group),
         )
+
+
+def _png_by(trig: Token) -> Token | None:
+    """The object of a "by" phrase inside an active-looking "[diplomats] declared persona non grata by X"."""
+    if trig.tag_ != "VBD" or any(c.dep_ == "nsubjpass" for c in trig.children):
+        return None
+    if not any(c.dep_ == "nsubj" and c.lemma_.lower() in ENVOY_NOUNS for c in trig.children):
+        return None
+    subject = {t.i for c in trig.children if c.dep_ == "nsubj" for t in c.subtree}
+    for w in trig.subtree:
+        if w.dep_ == "prep" and w.lower_ == "by" and w.i not in subject:
+            return next((g for g in w.children if g.dep_ == "pobj"), None)
+    return None
 
 
 def _round_of_calls(trig: Token) -> bool:

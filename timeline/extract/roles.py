@@ -117,6 +117,8 @@ class RoleFinder:
         passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in trig.children) or (
             trig.tag_ == "VBN" and trig.dep_ in {"acl", "amod"}
         )
+        # "Thirteen Russian diplomats declared persona non grata by Ukraine": a headline-style participle
+        passive = passive or (trig.tag_ == "VBN" and any(c.dep_ == "agent" for c in trig.children))
         if trig.pos_ == "NOUN":
             for c in trig.children:
                 if c.dep_ == "poss":
@@ -207,9 +209,13 @@ class RoleFinder:
     ) -> list[tuple[str, ActorMention]]:
         """The other side(s) of a call: "with"/"to"/"from"/"between" phrases, a dialled object, "including ..."."""
         found: list[tuple[str, ActorMention]] = []
+        node = clause or trig
+        # "calls to leaders on Tuesday, including ...": the list may hang on the verb
+        for c in node.children:
+            if c.dep_ == "prep" and c.lower_ in {"including", "among"} and node is not trig:
+                found += [a for g in c.children if g.dep_ == "pobj" for a in self.np_actors(g, mentions, on)]
         # "his counterparts from the US and Russia": whose counterparts they are is who was called
         preps = NP_PREPS | {"from"}
-        node = clause or trig
         for c in node.children:
             if c.dep_ in {"prep", "dative"} and c.lower_ in {"with", "to"}:
                 found += [
@@ -360,7 +366,9 @@ class RoleFinder:
                 pool = [m for m in earlier if (m.kind == "person") == personal]
         if not pool:
             # "During his visit to Ankara, the Iranian president ...": the referent comes after
-            phrase_end = max(t.idx + len(t.text) for t in tok.head.subtree) if tok.dep_ == "poss" else tok.idx
+            # ("After he landed in Beijing, Putin said"): after the pronoun's own clause, never inside it
+            # ("he was expelling the British ambassador" does not make the British the expellers)
+            phrase_end = max(t.idx + len(t.text) for t in tok.head.subtree)
             after = [m for m in mentions if m.start >= phrase_end and m.kind in STATE_KINDS | {"person"}]
             return [(after[0].code(on), after[0])] if after else []
         m = pool[-1]
@@ -405,7 +413,7 @@ class RoleFinder:
                     out += pobjs(clause, {"to", "in"})
             return [(c, m) for c, m in out if m.kind != "person"], 1.0
         if kind == "expulsion":
-            passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in trig.children) or (
+            passive = any(c.dep_ in {"nsubjpass", "auxpass", "agent"} for c in trig.children) or (
                 trig.tag_ == "VBN" and trig.dep_ in {"acl", "amod"}
             )
             if trig.pos_ == "NOUN":
@@ -415,7 +423,7 @@ class RoleFinder:
                             if g.dep_ == "pobj":
                                 out += self.np_actors(g, mentions, on)
             elif passive:
-                heads = [c for c in trig.children if c.dep_ == "nsubjpass"]
+                heads = [c for c in trig.children if c.dep_ in {"nsubjpass", "nsubj"}]
                 if trig.dep_ in {"acl", "amod"}:
                     heads.append(trig.head)
                 for h in heads:
@@ -464,8 +472,12 @@ def official_head(doc: Doc, m: ActorMention) -> bool:
     span = doc.char_span(m.start, m.end, alignment_mode="expand")
     if span is None:
         return False
-    head = span.root.head if span.root.dep_ in {"amod", "compound"} else span.root
-    return head is span.root or head.lemma_.lower() in OFFICIAL_HEADS or head.pos_ == "PROPN"
+    root = span.root
+    while root.dep_ == "conj" and root.head.i != root.i:
+        root = root.head  # "the Spanish and Portuguese prime ministers": the first conjunct's head
+    head = root.head if root.dep_ in {"amod", "compound"} else root
+    # (tokens are views made afresh: compare positions, not identity)
+    return head.i == root.i or head.lemma_.lower() in OFFICIAL_HEADS or head.pos_ == "PROPN"
 
 
 def dedupe(items: list[tuple[str, ActorMention]]) -> list[tuple[str, ActorMention]]:

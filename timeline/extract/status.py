@@ -32,6 +32,9 @@ def status_of(trig: Token, clause: Token | None) -> tuple[str, dates.Tense]:
     cur = node
     while cur.head is not cur and (
         cur.dep_ in {"xcomp", "pcomp", "pobj", "prep", "dobj", "auxpass"}
+        # "called on Germany to expel": the parser hangs the infinitive on the one urged
+        or (cur.dep_ == "acl" and cur.tag_ == "VB" and cur.head.dep_ == "pobj")
+        or (cur.dep_ == "advcl" and cur.tag_ == "VB" and lemma(cur.head) in HYPOTHETICAL_HEADS)
         or (cur.dep_ == "ccomp" and lemma(cur.head) in CAUSATIVES)  # "refused to let him visit"
         # a conjoined verb shares its sibling's auxiliaries, unless it has a subject of its own
         or (cur.dep_ == "conj" and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in cur.children))
@@ -49,8 +52,10 @@ def status_of(trig: Token, clause: Token | None) -> tuple[str, dates.Tense]:
         return "denied", "past"
     if any(lemma(n) in CANCEL_HEADS and n is not node for n in chain[1:]):
         return "denied", "past"
-    if trig.pos_ == "NOUN" and trig.head.lemma_.lower() in {"cancel", "postpone", "scrap", "call"}:
+    if trig.pos_ == "NOUN" and trig.head.lemma_.lower() in CANCEL_HEADS | {"suspend", "drop", "defer"}:
         return "denied", "past"
+    if trig.pos_ == "NOUN" and _called_off(trig):
+        return "denied", "past"  # "plans for a visit by X were shelved"
     subject_of_modal = (
         trig.pos_ == "NOUN"
         and trig.dep_ in {"nsubj", "nsubjpass"}
@@ -84,3 +89,15 @@ def status_of(trig: Token, clause: Token | None) -> tuple[str, dates.Tense]:
     if node.tag_ in {"VBD", "VBN"} or "have" in lemmas or "has" in lowers:
         return "occurred", "past"
     return "occurred", None
+
+
+def _called_off(trig: Token) -> bool:
+    """A noun trigger inside the subject or object of a cancelling verb ("plans for a visit were shelved")."""
+    cur = trig
+    for _ in range(4):
+        if cur.dep_ not in {"pobj", "prep", "nsubj", "nsubjpass", "dobj", "compound"} or cur.head is cur:
+            return False
+        cur = cur.head
+        if cur.pos_ in {"VERB", "AUX"}:
+            return lemma(cur) in CANCEL_HEADS | {"suspend", "drop", "defer"} and cur is not trig.head
+    return False

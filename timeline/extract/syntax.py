@@ -69,6 +69,12 @@ def clause_verb(trig: Token) -> Token | None:
         return trig
     if trig.dep_ in {"dobj", "attr", "oprd"} and trig.head.lemma_.lower() in LIGHT_VERBS:
         return trig.head
+    # "a phone conversation between X and Y took place on March 4": the happening verb carries the clause
+    if trig.dep_ == "nsubj" and (
+        trig.head.lemma_.lower() in {"happen", "occur"}
+        or (trig.head.lemma_.lower() == "take" and any(c.lower_ == "place" for c in trig.head.children))
+    ):
+        return trig.head
     # "made a series of phone calls", "held a round of talks": the quantity noun is the verb's object
     head = trig.head
     if trig.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in QUANTITY_NOUNS:

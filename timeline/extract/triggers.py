@@ -26,6 +26,13 @@ LIGHT_VERBS = frozenset({
 })  # fmt: skip
 
 
+QUANTITY_HEADS = frozenset({
+    "dozen", "dozens", "number", "group", "handful", "couple", "score", "scores", "team", "some", "all", "several",
+    "many", "most", "few", "hundred", "hundreds", "pair", "total", "rest", "one", "two", "three", "four", "five",
+    "six", "seven", "eight", "nine", "ten", "members", "member", "half", "part", "each", "both", "none", "any",
+})  # fmt: skip
+
+
 class PatternError(ValueError):
     """A trigger pattern (from the data file or a plugin) is malformed."""
 
@@ -114,7 +121,9 @@ def keyword_regex(patterns: Iterable[Pattern]) -> re.Pattern[str]:
 def _object_heads(token: Token) -> list[Token]:
     heads = [c for c in token.children if c.dep_ in {"dobj", "nsubjpass", "attr", "oprd"}]
     # "expelled dozens of Russian diplomats": the quantity's "of" phrase names what was expelled
-    heads += [g for h in list(heads) for c in h.children if c.dep_ == "prep" and c.lower_ == "of"
+    # ("recognition of Gbagbo's envoy" is no quantity: the envoy is not what was withdrawn)
+    heads += [g for h in list(heads) if h.pos_ == "NUM" or h.lemma_.lower() in QUANTITY_HEADS
+              for c in h.children if c.dep_ == "prep" and c.lower_ == "of"
               for g in c.children if g.dep_ == "pobj"]  # fmt: skip
     if token.pos_ == "NOUN":
         heads += [g for c in token.children if c.dep_ == "prep" and c.lemma_ == "of" for g in c.children
