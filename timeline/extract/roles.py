@@ -437,7 +437,9 @@ class RoleFinder:
                     out += pobjs(node, {"at"})
             return out, 1.0
         if kind == "recall":
-            for o in [*objects(node), *objects(trig)]:
+            # "ordered the recall of its ambassadors from Ireland": the envoy's post hangs on the "of" phrase
+            of_envoys = of_objects(trig) if trig.pos_ == "NOUN" else []
+            for o in [*objects(node), *objects(trig), *of_envoys]:
                 out += pobjs(o, {"to", "in", "from"})
             out += pobjs(trig, {"from", "to"})
             if clause is not None and clause is not trig:

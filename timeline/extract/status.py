@@ -50,12 +50,12 @@ def status_of(trig: Token, clause: Token | None) -> tuple[str, dates.Tense]:
     future = "will" in lowers or "shall" in lowers or "'ll" in lowers
     if any(c.dep_ == "neg" for c in words) or "never" in lowers:
         return "denied", "past"
-    if any(lemma(n) in CANCEL_HEADS and n is not node for n in chain[1:]):
+    if any(_cancels(n) and n is not node for n in chain[1:]):
         return "denied", "past"
-    if trig.pos_ == "NOUN" and trig.head.lemma_.lower() in CANCEL_HEADS | {"suspend", "drop", "defer"}:
+    if trig.pos_ == "NOUN" and _cancels(trig.head):
         return "denied", "past"
-    if trig.pos_ == "NOUN" and _called_off(trig):
-        return "denied", "past"  # "plans for a visit by X were shelved"
+    if _called_off(trig):
+        return "denied", "past"  # "plans for a visit by X were shelved", "the decision to recall was postponed"
     subject_of_modal = (
         trig.pos_ == "NOUN"
         and trig.dep_ in {"nsubj", "nsubjpass"}
@@ -91,13 +91,28 @@ def status_of(trig: Token, clause: Token | None) -> tuple[str, dates.Tense]:
     return "occurred", None
 
 
+def _cancels(verb: Token) -> bool:
+    """A verb that calls something off ("cancelled", "postponed", "called off"; not "called for")."""
+    if lemma(verb) == "call":
+        return any(c.dep_ == "prt" and c.lower_ == "off" for c in verb.children)
+    return lemma(verb) in CANCEL_HEADS | {"suspend", "drop", "defer"}
+
+
 def _called_off(trig: Token) -> bool:
-    """A noun trigger inside the subject or object of a cancelling verb ("plans for a visit were shelved")."""
-    cur = trig
+    """A trigger inside the subject or object of a cancelling verb ("plans for a visit were shelved",
+    "the decision to recall its ambassador was postponed")."""
+    if trig.pos_ == "NOUN":
+        cur = trig
+    elif trig.dep_ == "acl" and trig.head.pos_ == "NOUN":
+        cur = trig.head
+    else:
+        return False
     for _ in range(4):
-        if cur.dep_ not in {"pobj", "prep", "nsubj", "nsubjpass", "dobj", "compound"} or cur.head is cur:
+        if cur.pos_ in {"VERB", "AUX"}:
+            return _cancels(cur) and cur.i != trig.head.i
+        if cur.dep_ not in {"pobj", "prep", "nsubj", "nsubjpass", "dobj", "compound"} or cur.head.i == cur.i:
             return False
         cur = cur.head
         if cur.pos_ in {"VERB", "AUX"}:
-            return lemma(cur) in CANCEL_HEADS | {"suspend", "drop", "defer"} and cur is not trig.head
+            return _cancels(cur) and (trig.pos_ != "NOUN" or cur.i != trig.head.i)
     return False

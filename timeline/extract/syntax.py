@@ -75,6 +75,9 @@ def clause_verb(trig: Token) -> Token | None:
         or (trig.head.lemma_.lower() == "take" and any(c.lower_ == "place" for c in trig.head.children))
     ):
         return trig.head
+    # "he was on a visit to Argentina", "is on a two-day official visit": being on a visit is visiting
+    if trig.dep_ == "pobj" and trig.head.lower_ == "on" and trig.head.head.lemma_ == "be":
+        return trig.head.head
     # "made a series of phone calls", "held a round of talks": the quantity noun is the verb's object
     head = trig.head
     if trig.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in QUANTITY_NOUNS:

@@ -120,6 +120,8 @@ def keyword_regex(patterns: Iterable[Pattern]) -> re.Pattern[str]:
 
 def _object_heads(token: Token) -> list[Token]:
     heads = [c for c in token.children if c.dep_ in {"dobj", "nsubjpass", "attr", "oprd"}]
+    # "Ajay Bisaria, India's High Commissioner to Pakistan, was called ...": the title is in apposition
+    heads += [a for h in list(heads) for a in h.children if a.dep_ == "appos"]
     # "expelled dozens of Russian diplomats": the quantity's "of" phrase names what was expelled
     # ("recognition of Gbagbo's envoy" is no quantity: the envoy is not what was withdrawn)
     heads += [g for h in list(heads) if h.pos_ == "NUM" or h.lemma_.lower() in QUANTITY_HEADS
@@ -193,6 +195,8 @@ TOGETHER_RE = re.compile(
     r"bilateral talks|talks in|on the margins|interview|television|radio|broadcast)\b",
     re.IGNORECASE,
 )
+MONTHS = frozenset({"January", "February", "March", "April", "May", "June", "July", "August", "September",
+                    "October", "November", "December"})  # fmt: skip
 SPEAKING_PREPS = frozenset({"with", "to"})
 # Prepositions that say what or when two leaders spoke, not where or against whom.
 LOOSE_PREPS = frozenset({"on", "about", "over", "by", "for", "regarding", "after", "following", "amid", "before",
@@ -212,6 +216,14 @@ def _remote(token: Token) -> bool:
     gerund = token.tag_ == "VBG" and token.dep_ in {"pcomp", "ROOT", "acomp", "advcl"}  # "Great speaking with ..."
     if token.tag_ != "VBD" and not perfect and not gerund:
         return False
+    # "spoke with the Moroccan king in Rabat": a place anywhere in the clause puts them together
+    for t in token.subtree:
+        if (
+            t.dep_ == "prep"
+            and t.lower_ in {"in", "at"}
+            and any(g.dep_ == "pobj" and g.pos_ == "PROPN" and g.text not in MONTHS for g in t.children)
+        ):
+            return False
     preps = [c for c in token.children if c.dep_ in {"prep", "dative"}]
     if any(c.lower_ not in SPEAKING_PREPS | LOOSE_PREPS for c in preps):
         return False
