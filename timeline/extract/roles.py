@@ -185,6 +185,13 @@ class RoleFinder:
                     quality = 0.85
                 else:
                     found += self.np_actors(subj, mentions, on, exclude=trig)
+                    owner = [c for c in subj.children if c.dep_ == "poss" and c.pos_ == "PRON"]
+                    if not found and owner and subj.lemma_.lower() in OFFICIAL_HEADS | {"regime", "country"}:
+                        # "her government is expelling ...", "its foreign ministry recalled ..."
+                        # (only an earlier referent: the object of the act never owns its subject)
+                        found += [a for a in self.pronoun(owner[0], mentions, sents, sent, on)
+                                  if a[1].start < owner[0].idx or a[1] not in mentions]  # fmt: skip
+                        quality = 0.85
                     if not found and subj.lemma_.lower() in GENERIC_AGENTS:
                         found += self.named_members(doc, trig, mentions, on)
         # "Russia, along with China, vetoed": co-agents
@@ -359,6 +366,12 @@ class RoleFinder:
         pool = [m for m in before if (m.kind == "person") == personal or (personal and m.kind == "office")]
         if not pool and not personal:
             pool = [m for m in before if m.kind in STATE_KINDS | {"org"}]
+        if not pool and personal:
+            # "Bolivia's interim president says her government is expelling ...": she holds the state's office
+            # (the first such holder: the sentence's subject, not the counterpart named after it)
+            holders = [m for m in before if m.kind in STATE_KINDS and holds_office(tok.doc, m)]
+            if holders:
+                return [(holders[0].code(on), holders[0])]
         if not pool:
             prev = previous(sents, sent)
             if prev is not None:
@@ -480,6 +493,15 @@ def official_head(doc: Doc, m: ActorMention) -> bool:
     head = root.head if root.dep_ in {"amod", "compound"} else root
     # (tokens are views made afresh: compare positions, not identity)
     return head.i == root.i or head.lemma_.lower() in OFFICIAL_HEADS or head.pos_ == "PROPN"
+
+
+def holds_office(doc: Doc, m: ActorMention) -> bool:
+    """Whether a state mention names whose office a person holds ("Bolivia's interim president")."""
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None:
+        return False
+    root = span.root
+    return root.dep_ in {"poss", "amod", "compound"} and root.head.lemma_.lower() in GUEST_NOUNS
 
 
 def dedupe(items: list[tuple[str, ActorMention]]) -> list[tuple[str, ActorMention]]:
