@@ -73,7 +73,7 @@ def with_duration(res: dates.Resolved, text: str) -> dates.Resolved:
         return res
     days = dates.find_duration_days(text)
     if days and days > 1:
-        return replace(res, end=res.start + dt.timedelta(days=days - 1))
+        return replace(res, end=dates.shift(res.start, days - 1))
     return res
 
 

@@ -247,8 +247,25 @@ def resolve(expr: TimeExpr, published: dt.date | None, tense: Tense = None, anch
     """Resolve ``expr`` against the publication date, the clause's tense and the narrative anchor.
 
     Anchors only matter for day offsets ("one day ago", "the day before"): they
-    count from the last calendar day the narrative set, when there is one.
+    count from the last calendar day the narrative set, when there is one. A date
+    that would fall outside the calendar (``yesterday`` on 0001-01-01, ``next year``
+    in 9999) is dropped: the event stays undated rather than the article failing.
     """
+    try:
+        return _resolve(expr, published, tense, anchor)
+    except (OverflowError, ValueError):
+        return Resolved(None, None, "unknown", expr.text)
+
+
+def shift(day: dt.date, days: int) -> dt.date | None:
+    """``day`` moved by ``days``, or None past the ends of the calendar."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return None
+
+
+def _resolve(expr: TimeExpr, published: dt.date | None, tense: Tense, anchor: dt.date | None) -> Resolved:
     vague = Resolved(None, None, "unknown", expr.text)
     if expr.kind == "vague":
         return vague
