@@ -11,8 +11,9 @@ that already names a place or an organisation ("Jordan", "Chad") never becomes a
 person's alias, and one person listed in several files is one reading.
 
 Unnamed titles ("the Foreign Ministry", "the prime minister") are entries of kind
-``title`` with no code: which state they stand for depends on the article (see
-``timeline.extract.home``), so ``find`` leaves them out unless asked.
+``title``: which state they stand for depends on the article (see
+``timeline.extract.home``; a title's code, when it has one, is only its default), so
+``find`` leaves them out unless asked.
 """
 
 from __future__ import annotations
@@ -206,9 +207,10 @@ def build_gazetteer(root: Traversable | Path) -> Gazetteer:
     for words, code in _data_lines(root, "offices.tsv"):
         # Offices are matched case-insensitively by listing the common capitalisations;
         # one with no state of its own is a title whose state the article decides.
-        office_kind: Kind = "office" if code.strip() else "title"
+        code = code.strip()
+        office_kind: Kind = "title" if not code or code.endswith("?") else "office"
         for variant in {words, words.title(), words.capitalize(), words.upper() if len(words) <= 4 else words}:
-            add(variant, Entry(code.strip(), office_kind, words))
+            add(variant, Entry(code.rstrip("?"), office_kind, words))
     for filename in people_files(root):
         for row in _data_lines(root, filename):
             if len(row) < 3:
@@ -233,4 +235,5 @@ def gazetteer() -> Gazetteer:
     return build_gazetteer(resources.files("timeline.data"))
 
 
-STATE_KINDS: frozenset[str] = frozenset({"state", "demonym", "seat"})
+# Names that act for a state: the state, its people, its seat of government, its offices and agencies.
+STATE_KINDS: frozenset[str] = frozenset({"state", "demonym", "seat", "office"})
