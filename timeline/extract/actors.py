@@ -85,6 +85,10 @@ class ActorMention:
         return self.resolve(on).code
 
 
+# Words left in lower case when an office is written in title case: "Ministry of External Affairs"
+SMALL_WORDS = frozenset({"of", "the", "and", "for", "to", "on", "in"})
+
+
 def _data_lines(root: Traversable | Path, name: str) -> Iterator[list[str]]:
     path = root.joinpath(name)
     if not path.is_file():
@@ -209,7 +213,8 @@ def build_gazetteer(root: Traversable | Path) -> Gazetteer:
         # one with no state of its own is a title whose state the article decides.
         code = code.strip()
         office_kind: Kind = "title" if not code or code.endswith("?") else "office"
-        for variant in {words, words.title(), words.capitalize(), words.upper() if len(words) <= 4 else words}:
+        headline = " ".join(w if w in SMALL_WORDS else w[:1].upper() + w[1:] for w in words.split())
+        for variant in {words, headline, words.capitalize(), words.upper() if len(words) <= 4 else words}:
             add(variant, Entry(code.rstrip("?"), office_kind, words))
     for filename in people_files(root):
         for row in _data_lines(root, filename):

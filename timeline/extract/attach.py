@@ -16,6 +16,8 @@ from timeline.extract.syntax import governing_verb, lemma
 from timeline.extract.triggers import Pattern
 from timeline.models import Article, DateBasis
 
+HAPPENING_VERBS = frozenset({"announce", "confirm", "come", "take", "happen", "occur", "follow", "make", "begin",
+                             "start", "end", "conclude"})  # fmt: skip
 ASPECTUAL = frozenset({"begin", "start", "end", "conclude", "last", "open", "close", "finish", "wrap", "kick"})
 # A lead that tells of a period, not a happening: "have expelled ... since the war began"
 BACKGROUND_RE = re.compile(r"\b(?:since|over the (?:past|last)|in recent|repeatedly|several times|so far)\b", re.I)
@@ -181,6 +183,9 @@ def governs(doc: Doc, offset: int, expr: dates.TimeExpr, trig: Token, clause: To
     owners |= {c.i for c in trig.children if c.dep_ == "xcomp" and c.lemma_.lower() in {"leave", "depart"}}
     # and so is a small clause: "declared them persona non grata on Monday"
     owners |= {c.i for c in trig.children if c.dep_ in {"ccomp", "oprd"} and any(g.dep_ == "nsubj" for g in c.children)}
+    # "The recall was announced on Tuesday", "The visit took place on Monday": the verb tells when it happened
+    if trig.dep_ in {"nsubj", "nsubjpass"} and lemma(trig.head) in HAPPENING_VERBS:
+        owners.add(trig.head.i)
     # "Xi's visit, which began on Monday", "a two-day visit starting Monday": an aspectual clause dates its noun
     owners |= {c.i for c in trig.children if c.dep_ in {"relcl", "acl"} and lemma(c) in ASPECTUAL}
     # "will begin a visit starting Monday": the parser hangs "starting" on the clause verb

@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Token
 from timeline.extract import dates
 from timeline.extract.actors import ActorMention, Gazetteer
 from timeline.extract.attach import event_date
-from timeline.extract.home import ArticleContext, article_context, resolve_titles
+from timeline.extract.home import ArticleContext, article_context, blank_dateline, resolve_titles
 from timeline.extract.roles import PLACE_KINDS, RoleFinder, dedupe
 from timeline.extract.sentences import Sentence, split_sentences
 from timeline.extract.status import status_of
@@ -95,7 +95,7 @@ class EventExtractor:
             plans.append((sents, exprs, by_lemma, people, article_context(art, self.gaz, found)))
             jobs.extend((i, s) for s in sents if self._may_hold_event(s.text, keywords))
         drafts: list[list[Draft]] = [[] for _ in articles]
-        docs = self.nlp.pipe(s.text for _, s in jobs)
+        docs = self.nlp.pipe(blank_dateline(s.text, self.gaz) for _, s in jobs)
         for (i, sent), doc in zip(jobs, docs, strict=True):
             sents, exprs, by_lemma, people, ctx = plans[i]
             drafts[i].extend(self._sentence_drafts(articles[i], sents, sent, doc, exprs, by_lemma, people, ctx))

@@ -109,6 +109,39 @@ def dateline_state(text: str, gaz: Gazetteer) -> str | None:
     return None
 
 
+# The head of a dateline left in the text: "ISLAMABAD, May 14 (APP):", "New Delhi:", "RIYADH, Saudi Arabia —"
+LEADING_DATELINE_RE = re.compile(
+    rf"^(?:date \d{{4}}-\d\d-\d\d\s+)?(?P<place>[A-Z][A-Za-z'’.\-]+(?: [A-Z][A-Za-z'’.\-]+){{0,2}})\s*"
+    rf"(?:,\s*(?P<region>[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){{0,2}}))?"
+    rf"(?P<date>,?\s*(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})(?:,?\s*\d{{4}})?\.?)?"
+    rf"\s*(?P<agency>\([A-Za-z .]+\)|/[A-Za-z]+/)?\s*(?::|—|–|--?)\s+"
+)
+
+
+def dateline_end(text: str, gaz: Gazetteer) -> int:
+    """Where a dateline that opens ``text`` ends (0 when there is none).
+
+    A dateline is metadata, not a sentence: left in, the parser takes "ISLAMABAD" for the subject.
+    The place must be a known place, in capitals or followed by a date or an agency.
+    """
+    m = LEADING_DATELINE_RE.match(text)
+    if m is None:
+        return 0
+    place = m.group("place")
+    wire = place.isupper() or m.group("date") or m.group("agency")
+    if not wire and not (m.group(0).rstrip().endswith(":") and _place_state(place, gaz)):
+        return 0
+    if _place_state(place, gaz) is None and _place_state(m.group("region"), gaz) is None and not place.isupper():
+        return 0
+    return m.end()
+
+
+def blank_dateline(text: str, gaz: Gazetteer) -> str:
+    """``text`` with an opening dateline replaced by spaces, so offsets stay the same."""
+    end = dateline_end(text, gaz)
+    return " " * end + text[end:] if end else text
+
+
 def _qualifier(text: str, m: ActorMention, others: list[ActorMention]) -> ActorMention | None:
     """A state, demonym or person right before the title ("Russia's", "Egyptian") or after its "of"."""
     for o in others:
