@@ -21,6 +21,7 @@ HAPPENING_VERBS = frozenset({"announce", "confirm", "come", "take", "happen", "o
 ASPECTUAL = frozenset({"begin", "start", "end", "conclude", "last", "open", "close", "finish", "wrap", "kick"})
 # A lead that tells of a period, not a happening: "have expelled ... since the war began"
 BACKGROUND_RE = re.compile(r"\b(?:since|over the (?:past|last)|in recent|repeatedly|several times|so far)\b", re.I)
+FIRST_SINCE_RE = re.compile(r"\bfirst\b[^.;]{0,40}?\bsince\b", re.IGNORECASE)
 VOTE_RE = re.compile(r"\bvot(?:e|es|ed|ing)\b", re.IGNORECASE)
 # "ISLAMABAD, May 14 (APP):", "PUTRAJAYA, Aug 24 —": a dateline's date is the report's, not the event's
 DATELINE_TAIL_RE = re.compile(r"\.?\s*(?:\([A-Za-z .]+\)|/[A-Za-z]+/)?\s*(?::|—|–|--?)\s")
@@ -100,7 +101,8 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
     main_clause = top.dep_ in {"ROOT", "conj"} or (top.dep_ == "ccomp" and top.head.lemma_.lower() in REPORTING_VERBS)
     news_tense = node.tag_ in {"VBZ", "VBP", "VBG", "VBN"} or to_be
     if pub and main_clause and is_lead(sents, sent) and news_tense:
-        return dates.Resolved(pub, None, "day", "publication date"), "publication"
+        # "has arrived in Algiers for a three-day visit": the visit runs from today
+        return with_duration(dates.Resolved(pub, None, "day", "publication date"), sent.text), "publication"
     return None, "none"
 
 
@@ -168,7 +170,9 @@ def is_lead(sents: list[Sentence], sent: Sentence) -> bool:
     body = [s for s in sents if len(s.text.split()) > 6 and s.text.rstrip("\"“”‘’') ").endswith((".", "!", "?"))]
     if not body:
         body = [s for s in sents if len(s.text.split()) > 6]
-    return bool(body) and sent is body[0] and not BACKGROUND_RE.search(sent.text)
+    # "his first trip abroad since the election" tells what is new, not a period of repeated acts
+    background = BACKGROUND_RE.search(FIRST_SINCE_RE.sub("", sent.text))
+    return bool(body) and sent is body[0] and not background
 
 
 def governs(doc: Doc, offset: int, expr: dates.TimeExpr, trig: Token, clause: Token | None,

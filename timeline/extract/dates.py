@@ -67,8 +67,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ("dm", rf"\b(?:the )?{_d('d1')} (?:of )?{_m('m1')}(?:,? {_y('y')})?\b"),
     ("my", rf"\b{_m('m1')},? {_y('y')}\b"),
     # "since", "by" and "until" mark a period's edge or a deadline, never when the event happened
-    ("m", rf"\b(?:(?:in|during|early|late|mid|mid-|end of|beginning of) ){_m('m1')}\b(?! \d)"),
-    ("y", rf"\b(?:in|during|by|of|early|late|mid-) {_y('y')}\b(?![-\d])"),
+    ("m", rf"\b(?:(?i:in|during|early|late|mid|mid-|end of|beginning of) ){_m('m1')}\b(?! \d)"),
+    ("y", rf"\b(?i:in|during|by|of|early|late|mid-) {_y('y')}\b(?![-\d])"),
     ("weekday", rf"\b(?:(?P<wmod>last|this|next|past|coming|on|On|Last|This|Next) )?{_WEEKDAY}\b"),
     ("today", r"\b(?P<word>[Tt]oday|[Tt]onight|[Yy]esterday|[Tt]omorrow)\b"),
     ("ago", rf"\b{_NUM} (?P<unit>day|week|month|year)s? (?P<dir>ago|earlier|later|before|after|previously)\b"),
