@@ -18,6 +18,15 @@ from timeline.models import Article, DateBasis
 
 HAPPENING_VERBS = frozenset({"announce", "confirm", "come", "take", "happen", "occur", "follow", "make", "begin",
                              "start", "end", "conclude"})  # fmt: skip
+# Nouns of other happenings: a date inside their phrase dates them, not the trigger
+OTHER_HAPPENINGS = frozenset({
+    "massacre", "attack", "election", "referendum", "bombing", "shooting", "coup", "invasion", "incident",
+    "killing", "murder", "poisoning", "explosion", "protest", "crash", "raid", "strike", "war", "ceasefire",
+    "arrest", "detention", "death", "assassination", "earthquake", "flood", "storm", "inauguration", "remark",
+})  # fmt: skip
+OTHER_HAPPENING_AFTER_RE = re.compile(rf"\s+(?:[\w-]+\s+)?(?:{'|'.join(sorted(OTHER_HAPPENINGS))})s?\b", re.I)
+ANNOUNCING_VERBS = frozenset({"announce", "confirm", "declare", "unveil"})
+CARRYING_VERBS = frozenset({"summon", "move", "act", "call"})
 ASPECTUAL = frozenset({"begin", "start", "end", "conclude", "last", "open", "close", "finish", "wrap", "kick"})
 # A lead that tells of a period, not a happening: "have expelled ... since the war began"
 BACKGROUND_RE = re.compile(r"\b(?:since|over the (?:past|last)|in recent|repeatedly|several times|so far)\b", re.I)
@@ -48,6 +57,11 @@ SAME_HAPPENING_VERBS_RE = re.compile(
     r"|\b(?:took place|came|happened|was held|were held|was made|were made|made|held|began|started|ended|"
     r"was announced|announced|took effect|lasted|occurred|followed)\b"
 )
+# Words that open another clause, whose happening a date may belong to instead
+CLAUSE_BREAK_RE = re.compile(
+    r"\b(?:after|before|since|when|while|following|until|as|which|who|whom|that|because|amid|ahead|despite|"
+    r"said|says|told|announced|added|where|if|whether|to \w+ed)\b|[;:(]"
+)
 # "in March 2019, when the premier visited Rome": the date the subordinate clause hangs on
 WHEN_RE = re.compile(r"\s*,?\s*when\b")
 
@@ -60,6 +74,8 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
     attached = [e for e in own if governs(doc, sent.start, e, trig, clause)]
     if not attached:
         attached = when_clause_date(art.text, own, sent.start + trig.idx)
+    if not attached:
+        attached = lone_day(art.text, own, sent.start + trig.idx, clause or trig)
     if not attached and trig.pos_ == "NOUN":
         # "his upcoming trip to Tokyo on Friday, the minister spoke": the parser often hangs the
         # date on the main verb; a date right after the trigger's own phrase belongs to it
@@ -100,7 +116,9 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
     top = node.head if to_be else node
     main_clause = top.dep_ in {"ROOT", "conj"} or (top.dep_ == "ccomp" and top.head.lemma_.lower() in REPORTING_VERBS)
     news_tense = node.tag_ in {"VBZ", "VBP", "VBG", "VBN"} or to_be
-    if pub and main_clause and is_lead(sents, sent) and news_tense:
+    # a lead that dates something else ("according to a statement issued Tuesday") is not dated by the paper
+    dated_other = any(e.kind != "vague" for e in own)
+    if pub and main_clause and is_lead(sents, sent) and news_tense and not dated_other:
         # "has arrived in Algiers for a three-day visit": the visit runs from today
         return with_duration(dates.Resolved(pub, None, "day", "publication date"), sent.text), "publication"
     return None, "none"
@@ -111,6 +129,27 @@ def in_dateline(text: str, expr: dates.TimeExpr) -> bool:
     return bool(
         DATELINE_TAIL_RE.match(text, expr.end) and DATELINE_HEAD_RE.search(text[max(0, expr.start - 80) : expr.start])
     )
+
+
+def lone_day(text: str, own: list[dates.TimeExpr], trig_at: int, node: Token) -> list[dates.TimeExpr]:
+    """The one day a main-clause sentence names, when the parser hung it on a word inside the object.
+
+    "Bulgaria vetoed the start of talks on the country's bid to join the EU on Tuesday": nothing else
+    happens in the sentence, so its only day is the veto's. Another clause between the trigger and
+    the date ("after", "when", "which", a reporting verb) may have a happening of its own: no date then.
+    """
+    days = [e for e in own if e.kind in {"absolute", "weekday", "relative_day"}]
+    if len(days) != 1 or len(own) != 1 or node.dep_ != "ROOT":
+        return []
+    e = days[0]
+    if text[e.end : e.end + 2] in {"'s", "’s"} or OTHER_HAPPENING_AFTER_RE.match(text, e.end):
+        return []  # "declaring Sunday's referendum void", "over the 25 May attack": another happening's day
+    if e.kind == "absolute" and e.day is None:
+        return []
+    lo, hi = (trig_at, e.start) if e.start > trig_at else (e.end, trig_at)
+    if CLAUSE_BREAK_RE.search(text[lo:hi]):
+        return []
+    return [e]
 
 
 def when_clause_date(text: str, own: list[dates.TimeExpr], trig_at: int) -> list[dates.TimeExpr]:
@@ -190,6 +229,16 @@ def governs(doc: Doc, offset: int, expr: dates.TimeExpr, trig: Token, clause: To
     # "The recall was announced on Tuesday", "The visit took place on Monday": the verb tells when it happened
     if trig.dep_ in {"nsubj", "nsubjpass"} and lemma(trig.head) in HAPPENING_VERBS:
         owners.add(trig.head.i)
+    # "announced Monday the expulsion of ...", "announced Monday that they were expelling ..."
+    if trig.dep_ in {"dobj", "ccomp"} and lemma(trig.head) in ANNOUNCING_VERBS:
+        owners.add(trig.head.i)
+    # "summoned the ambassador on Wednesday to declare a staffer persona non grata": the purpose is carried out then
+    if (
+        trig.dep_ in {"xcomp", "advcl"}
+        and lemma(trig.head) in CARRYING_VERBS
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in trig.children)
+    ):
+        owners.add(trig.head.i)
     # "Xi's visit, which began on Monday", "a two-day visit starting Monday": an aspectual clause dates its noun
     owners |= {c.i for c in trig.children if c.dep_ in {"relcl", "acl"} and lemma(c) in ASPECTUAL}
     # "will begin a visit starting Monday": the parser hangs "starting" on the clause verb
@@ -205,6 +254,8 @@ def governs(doc: Doc, offset: int, expr: dates.TimeExpr, trig: Token, clause: To
     for _ in range(12):
         if tok.i in owners:
             return True
+        if tok.i != span.root.i and tok.pos_ == "NOUN" and lemma(tok) in OTHER_HAPPENINGS:
+            return False  # "in response to a massacre last week": the date is the massacre's
         if tok.i != span.root.i and tok.pos_ in {"VERB", "AUX"} and not loose:
             # "recalled its ambassador last year after the president was ousted": a date left of a
             # subordinate clause's conjunction belongs to the verb the clause hangs on

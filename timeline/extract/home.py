@@ -31,6 +31,7 @@ DATELINE_RE = re.compile(
     rf"(?:,?\s*(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})(?:,?\s*\d{{4}})?\.?)?"
     rf"\s*(?:\([A-Za-z .]+\)|/[A-Za-z]+/)?\s*(?::|—|–|--?)\s"
 )
+WIRE_RE = re.compile(r"\b(?:Reuters|AFP|Agence France-Presse|Associated Press|AP|Bloomberg|dpa)\b")
 THE_RE = re.compile(r"\b[Tt]he\s+$")
 QUALIFIER_GAP_RE = re.compile(r"^(?:\s*(?:'s|’s|')?\s*)$")
 NAME_AFTER_RE = re.compile(r"^\s+(?:[A-Z][a-z]+\.?\s+)?[A-Z][\w’'\-]+")
@@ -154,10 +155,12 @@ def _qualifier(text: str, m: ActorMention, others: list[ActorMention]) -> ActorM
 
 def article_context(art: Article, gaz: Gazetteer, found: list[ActorMention]) -> ArticleContext:
     """The article's home state and its qualified titles, from its mentions (``find(..., titles=True)``)."""
+    # wire copy republished by a national outlet speaks from the wire's dateline, not the outlet's country
+    wire = bool(WIRE_RE.search(art.outlet or "") or WIRE_RE.search(art.text[:300]) or WIRE_RE.search(art.source or ""))
     home = (
         (_place_state(art.dateline, gaz) if art.dateline else None)
         or dateline_state(art.text, gaz)
-        or outlet_state(art.outlet, art.url)
+        or (None if wire else outlet_state(art.outlet, art.url))
         or outlet_state(art.source, None)
     )
     others = [m for m in found if m.kind in STATE_KINDS_FOR_QUALIFIER]
