@@ -47,6 +47,10 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     lines.append("Chad Brenner|Chad\tCAN\tSpeaker\t2010-01-01\t2012-01-01")
     lines.append("Nato Kvaratskhelia|Nato\tGEO\tForeign Minister\t2010-01-01\t2012-01-01")
     lines.append("Ama Quartey|Quartey\tGHA\tForeign Minister\t2019-01-01\t2023-01-01")
+    # one surname for people of two states; and a curated surname given to someone else
+    lines.append("Imran Qadeerkhan|Qadeerkhan\tPAK\tPrime Minister\t2018-08-18\t2022-04-10")
+    lines.append("Aziz Qadeerkhan|Qadeerkhan\tAFG\tForeign Minister\t2019-01-01\t2021-08-15")
+    lines.append("Ivan Lavrov|Lavrov\tBLR\tSpeaker\t2015-01-01\t")
     lines.append("short line without columns")
     (root / "officeholders.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (root / "people_extra.tsv").write_text("Kofi Mensah-Larbi|Mensah-Larbi\tGHA\tSpeaker\t2021-01-07\t\n")
@@ -111,3 +115,12 @@ def test_package_data_has_no_missing_file_errors(tmp_path: Path) -> None:
     gaz = build_gazetteer(tmp_path)
     assert gaz.lookup("Putin")[0].code == "RUS" and gaz.lookup("NATO") == ()
     assert gazetteer().lookup("NATO")[0].code == "NATO"
+
+
+def test_ambiguous_surnames_from_generated_lists_are_dropped(data_dir: Path) -> None:
+    gaz = build_gazetteer(data_dir)
+    assert gaz.lookup("Qadeerkhan") == ()
+    assert gaz.lookup("Imran Qadeerkhan")[0].code == "PAK" and gaz.lookup("Aziz Qadeerkhan")[0].code == "AFG"
+    # the curated "Lavrov" stays Russia's; the generated namesake keeps his full name
+    assert {e.code for e in gaz.lookup("Lavrov")} == {"RUS"}
+    assert gaz.lookup("Ivan Lavrov")[0].code == "BLR"

@@ -216,7 +216,9 @@ def build_gazetteer(root: Traversable | Path) -> Gazetteer:
         headline = " ".join(w if w in SMALL_WORDS else w[:1].upper() + w[1:] for w in words.split())
         for variant in {words, headline, words.capitalize(), words.upper() if len(words) <= 4 else words}:
             add(variant, Entry(code.rstrip("?"), office_kind, words))
+    curated_keys: set[str] = set()
     for filename in people_files(root):
+        curated = filename == "people.tsv"
         for row in _data_lines(root, filename):
             if len(row) < 3:
                 continue
@@ -224,7 +226,16 @@ def build_gazetteer(root: Traversable | Path) -> Gazetteer:
             start = _date(row[3]) if len(row) > 3 else None
             end = _date(row[4]) if len(row) > 4 else None
             for name in aliases:
+                if curated:
+                    curated_keys.add(fold(name.strip()))
+                elif fold(name.strip()) in curated_keys and " " not in name.strip():
+                    continue  # a curated surname ("Kim", "Lee") is not widened by a generated list
                 add(name, Entry(code, "person", aliases[0].strip(), office, start, end))
+    # A one-word name that generated lists give to people of several states ("Khan", "Singh") says
+    # nothing on its own: it is dropped, and the full names still match.
+    for key, readings in entries.items():
+        if " " not in key and key not in curated_keys and len({r.code for r in readings if r.kind == "person"}) > 1:
+            readings[:] = [r for r in readings if r.kind != "person"]
     # A person with several offices is listed once per office; keep the latest first so
     # that an undated mention reads as the current office.
     for readings in entries.values():
