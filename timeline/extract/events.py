@@ -25,6 +25,7 @@ from spacy.tokens import Doc, Token
 from timeline.extract import dates
 from timeline.extract.actors import ActorMention, Gazetteer
 from timeline.extract.attach import event_date
+from timeline.extract.home import ArticleContext, article_context, blank_dateline, resolve_titles
 from timeline.extract.roles import PLACE_KINDS, RoleFinder, dedupe
 from timeline.extract.sentences import Sentence, split_sentences
 from timeline.extract.status import status_of
@@ -90,15 +91,16 @@ class EventExtractor:
             exprs = dates.find_time_expressions(art.text)
             extra = tuple(extra_patterns[i]) if i < len(extra_patterns) else ()
             by_lemma, keywords = self._table(extra)
+            found = self.gaz.find(art.text, titles=True)
             # full names of people, found once per article, for "Kim" after "Kim Jong Un"
-            people = [m for m in self.gaz.find(art.text) if m.kind == "person" and " " in m.text]
-            plans.append((sents, exprs, by_lemma, people))
+            people = [m for m in found if m.kind == "person" and " " in m.text]
+            plans.append((sents, exprs, by_lemma, people, article_context(art, self.gaz, found)))
             jobs.extend((i, s) for s in sents if self._may_hold_event(s.text, keywords))
         drafts: list[list[Draft]] = [[] for _ in articles]
-        docs = self.nlp.pipe(s.text for _, s in jobs)
+        docs = self.nlp.pipe(blank_dateline(s.text, self.gaz) for _, s in jobs)
         for (i, sent), doc in zip(jobs, docs, strict=True):
-            sents, exprs, by_lemma, people = plans[i]
-            drafts[i].extend(self._sentence_drafts(articles[i], sents, sent, doc, exprs, by_lemma, people))
+            sents, exprs, by_lemma, people, ctx = plans[i]
+            drafts[i].extend(self._sentence_drafts(articles[i], sents, sent, doc, exprs, by_lemma, people, ctx))
         return [self._merge(art, d) for art, d in zip(articles, drafts, strict=True)]
 
     def _may_hold_event(self, text: str, keywords: re.Pattern[str]) -> bool:
@@ -116,9 +118,10 @@ class EventExtractor:
 
     def _sentence_drafts(
         self, art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, exprs: list[dates.TimeExpr],
-        by_lemma: dict[str, list[Pattern]], people: list[ActorMention],
+        by_lemma: dict[str, list[Pattern]], people: list[ActorMention], ctx: ArticleContext,
     ) -> Iterable[Draft]:  # fmt: skip
-        mentions = self.gaz.find(sent.text)
+        # unnamed titles ("the Foreign Ministry") stand for the state the article speaks from
+        mentions = resolve_titles(sent.text, self.gaz.find(sent.text, titles=True), ctx, sent.start)
         earlier = [m for m in people if m.end <= sent.start]
         if earlier:
             mentions = sorted(mentions + self.roles.surnames(earlier, sent, mentions), key=lambda m: m.start)
