@@ -121,7 +121,8 @@ def test_content_types_are_the_documented_ones(sqlite_store: Store, pipeline: Pi
             r = c.post("/articles/raw", content=ARTICLE.encode(), headers={"Content-Type": ctype})
             assert r.status_code == 415, ctype
         assert sqlite_store.counts()["articles"] == 0
-        assert c.post("/articles", json=BODY, headers={"Content-Type": "application/json; charset=utf-8"}).status_code == 201
+        r = c.post("/articles", json=BODY, headers={"Content-Type": "application/json; charset=utf-8"})
+        assert r.status_code == 201
         r = c.post("/articles/raw?published=2024-05-02", content=ARTICLE, headers={"Content-Type": "text/plain"})
         assert r.status_code == 201
 
