@@ -174,3 +174,18 @@ def test_cli_rejects_bad_published_and_urls(tmp_path: Path, capsys: pytest.Captu
         assert main(["extract", "--manifest", str(mf)]) == 2
         err = capsys.readouterr().err
         assert words in err and "m.jsonl:1" in err and err.count("\n") == 1
+
+
+def test_memory_zones_survive_concurrent_requests(pipeline: Pipeline) -> None:
+    """The server extracts in a thread pool; one zone ending must not evict another parse's strings."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from timeline.models import Page
+
+    def one(i: int) -> int:
+        text = f"Zorvak{i}qu said Spain recalled its ambassador from Morocco on Tuesday. Blenthar{i} agreed."
+        results = pipeline.process_one(Page(content=text, content_type="text", published=None))
+        return sum(len(r.events) for r in results)
+
+    with ThreadPoolExecutor(8) as pool:
+        assert list(pool.map(one, range(48))) == [1] * 48

@@ -7,6 +7,7 @@ back articles with their events.
 from __future__ import annotations
 
 import functools
+import threading
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -44,6 +45,10 @@ class Pipeline:
     def __init__(self, settings: Settings | None = None, registry: PluginRegistry | None = None) -> None:
         self.settings = settings or Settings.from_env()
         self.registry = registry or PluginRegistry.from_entry_points(self.settings.disabled_plugins)
+        # One memory zone at a time: a zone ending evicts every string added while it was open, including
+        # those of a parse running in another thread (the server extracts in a thread pool). spaCy holds
+        # the GIL for most of a parse anyway, so serialising costs little throughput.
+        self._zone = threading.Lock()
 
     @functools.cached_property
     def extractor(self) -> EventExtractor:
@@ -120,7 +125,7 @@ class Pipeline:
         # Memory zones free the strings and lexemes spaCy caches for each new word, so a long-running
         # server stays flat however many odd words it is sent. Docs must not outlive the zone: the
         # extractor returns plain msgspec Events (copied strings, no spaCy objects).
-        with extractor.nlp.memory_zone(), extractor.nlp_split.memory_zone():
+        with self._zone, extractor.nlp.memory_zone(), extractor.nlp_split.memory_zone():
             events = extractor.extract([a for _, a in flat], [extra[n] for n, _ in flat])
         out: list[list[Result]] = []
         k = 0
