@@ -9,11 +9,13 @@ $(BIN)/.installed: pyproject.toml examples/timeline-harbourwire/pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]' -e examples/timeline-harbourwire
 	touch $@
 
-.PHONY: setup demo test lint openapi bench fuzz
+.PHONY: setup demo test lint openapi bench fuzz stress
 setup: $(BIN)/.installed
 
 demo: setup
 	$(BIN)/timeline ingest --manifest examples/articles/manifest.jsonl
+	@echo "A local write token for POST /articles (kept hashed in timeline-tokens.jsonl):"
+	@$(BIN)/timeline token create --name demo --replace
 	$(BIN)/timeline serve
 
 test: setup
@@ -33,6 +35,9 @@ bench: setup
 	$(BIN)/python benchmarks/extraction.py
 	$(BIN)/python benchmarks/calibration.py benchmarks/heldout.jsonl tests/cases/sentences.jsonl
 	$(BIN)/python benchmarks/export_memory.py
+
+stress: setup
+	$(BIN)/python benchmarks/stress.py $(STRESS_ARGS)
 
 fuzz: setup
 	$(BIN)/python -m pip install -q -e '.[fuzz]'

@@ -21,6 +21,19 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 EXAMPLES = ROOT / "examples" / "articles"
 POSTGRES_ENV = "TIMELINE_TEST_POSTGRES_URL"
+TEST_TOKEN = "test-write-token"
+TEST_READ_TOKEN = "test-read-token"
+
+
+def api_settings(**overrides: object) -> Settings:
+    """Settings for a test app: a write and a read-only token, no token file, no rate limit."""
+    base: dict[str, object] = {
+        "token_file": "",
+        "api_tokens": (TEST_TOKEN,),
+        "read_tokens": (TEST_READ_TOKEN,),
+        "write_rate_limit": None,
+    }
+    return Settings(**{**base, **overrides})  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session")

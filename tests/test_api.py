@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import pytest
 from litestar.testing import TestClient
 
+from tests.conftest import TEST_TOKEN, api_settings
 from timeline.pipeline import Pipeline
-from timeline.settings import Settings
 from timeline.store import Store
 from timeline.web.app import create_app
 
@@ -24,8 +24,9 @@ ARTICLE = (
 
 @pytest.fixture
 def client(store: Store, pipeline: Pipeline) -> Iterator[TestClient]:
-    app = create_app(Settings(max_body_bytes=200_000, cors_origins=("http://localhost:5173",)), store, pipeline)
+    app = create_app(api_settings(max_body_bytes=200_000, cors_origins=("http://localhost:5173",)), store, pipeline)
     with TestClient(app) as c:
+        c.headers["Authorization"] = f"Bearer {TEST_TOKEN}"
         yield c
 
 

@@ -15,11 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, api_settings
 from timeline.cli import read_manifest
 from timeline.pipeline import Pipeline
 from timeline.records import record_for
-from timeline.settings import Settings
 from timeline.store import Store
 from timeline.web.app import create_app
 
@@ -47,7 +46,9 @@ def server(pipeline: Pipeline, tmp_path_factory: pytest.TempPathFactory) -> Iter
         for r in results:
             store.add(record_for(r))
     port = _free_port()
-    config = uvicorn.Config(create_app(Settings(), store, pipeline), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(
+        create_app(api_settings(), store, pipeline), host="127.0.0.1", port=port, log_level="warning"
+    )
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -68,25 +69,34 @@ def browser() -> Iterator[object]:
         b.close()
 
 
-def test_page_filters_and_detail(server: str, browser) -> None:  # type: ignore[no-untyped-def]
-    page = browser.new_page(viewport={"width": 1200, "height": 900})
+def _watch(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """Script errors and Content-Security-Policy violations (Chromium reports those on the console)."""
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(server + "/")
+    page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
+    return errors
+
+
+def test_page_filters_and_detail(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    errors = _watch(page)
+    response = page.goto(server + "/")
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
     page.wait_for_selector("#entries li")
     types = page.locator("#entries li").evaluate_all("els => els.map(e => e.dataset.type)")
     assert {"visit", "phone_call", "expulsion", "recall", "veto"} <= set(types)
     assert page.locator("#histogram rect").count() >= 3 and page.locator("#axis circle").count() >= 5
 
     page.uncheck('input[name="type"][value="visit"]')  # a filter click reloads from the API
-    page.wait_for_function("!document.querySelector('#entries li[data-type=visit]')")
+    # locator assertions, not wait_for_function: the page's CSP forbids the eval that one needs
+    playwright.expect(page.locator("#entries li[data-type=visit]")).to_have_count(0)
     types = page.locator("#entries li").evaluate_all("els => els.map(e => e.dataset.type)")
     assert types and "visit" not in types
     assert "type=" in page.url
 
     page.fill('input[name="actor"]', "DEU")
     page.click('button[type="submit"]')
-    page.wait_for_function("document.querySelectorAll('#entries li').length === 2")
+    playwright.expect(page.locator("#entries li")).to_have_count(2)
     assert page.locator("#count").inner_text() == "2 entries"
 
     page.locator("#entries li").first.click()
@@ -101,9 +111,9 @@ def test_page_filters_and_detail(server: str, browser) -> None:  # type: ignore[
 
 def test_timelinejs_loads_the_export(server: str, browser) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page(viewport={"width": 1200, "height": 800})
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(server + "/static/timelinejs.html?type=visit")
+    errors = _watch(page)
+    response = page.goto(server + "/static/timelinejs.html?type=visit")
+    assert "script-src 'self';" in response.headers["content-security-policy"]
     page.wait_for_selector(".tl-timemarker", state="attached", timeout=20000)
     loaded = page.evaluate("window.timeline.config.events.map(e => e.unique_id)")
     expected = page.evaluate("fetch('/timeline/timelinejs.json?type=visit').then(r => r.json())")

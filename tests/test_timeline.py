@@ -11,11 +11,11 @@ from collections.abc import Iterator
 import pytest
 from litestar.testing import TestClient
 
+from tests.conftest import TEST_TOKEN, api_settings
 from timeline.consolidate import cluster, consolidate
 from timeline.models import Article, Event
 from timeline.pipeline import Pipeline
 from timeline.records import record_for
-from timeline.settings import Settings
 from timeline.store import Store
 from timeline.web.app import create_app
 
@@ -94,8 +94,9 @@ def test_store_entries_same_in_any_order_and_equal_to_a_rebuild(store: Store, pi
 
 @pytest.fixture
 def client(store: Store, pipeline: Pipeline) -> Iterator[TestClient]:
-    app = create_app(Settings(cors_origins=("http://localhost:5173",)), store, pipeline)
+    app = create_app(api_settings(cors_origins=("http://localhost:5173",)), store, pipeline)
     with TestClient(app) as c:
+        c.headers["Authorization"] = f"Bearer {TEST_TOKEN}"
         for f, o, p, t in REPORTS:
             assert c.post("/articles", json={"text": t, "outlet": o, "published": p, "file": f}).status_code == 201
         yield c

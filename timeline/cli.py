@@ -17,7 +17,7 @@ import msgspec
 from timeline.export import csv_chunks, entry_csv_chunks, ndjson_chunks, timelinejs_document
 from timeline.html import UnreadablePage, looks_like_html
 from timeline.models import Event, Page
-from timeline.query import DEFAULT_STATUSES, BadFilter, build_filter
+from timeline.query import DEFAULT_STATUSES, BadFilter, BadInput, build_filter, check_url, parse_published
 from timeline.settings import Settings
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -33,12 +33,17 @@ class CliError(Exception):
 
 
 def _date(value: str | None, what: str) -> dt.date | None:
-    if value in (None, ""):
-        return None
     try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise CliError(f"{what}: {value!r} is not a date (YYYY-MM-DD)") from None
+        return parse_published(None if value is None else str(value), what)
+    except BadInput as exc:
+        raise CliError(str(exc)) from None
+
+
+def _url(value: object, what: str) -> str | None:
+    try:
+        return check_url(None if value is None else str(value), what)
+    except BadInput as exc:
+        raise CliError(str(exc)) from None
 
 
 def read_page(path: str, published: dt.date | None = None, url: str | None = None,
@@ -89,7 +94,7 @@ def read_manifest(path: str) -> list[Page]:
         except (json.JSONDecodeError, KeyError, TypeError):
             raise CliError(f"{path}:{n}: each line must be a JSON object with a 'file'") from None
         page = read_page(str(mf.parent / file), _date(entry.get("published"), f"{path}:{n}: published"),
-                         entry.get("url"), entry.get("outlet"))  # fmt: skip
+                         _url(entry.get("url"), f"{path}:{n}: url"), entry.get("outlet"))  # fmt: skip
         pages.append(msgspec.structs.replace(page, file=file))
     return pages
 
@@ -97,7 +102,8 @@ def read_manifest(path: str) -> list[Page]:
 def gather_pages(args: argparse.Namespace) -> list[Page]:
     pages = read_manifest(args.manifest) if args.manifest else []
     published = _date(args.published, "--published")
-    pages += [read_page(p, published, args.url, args.outlet) for p in _expand(args.paths)]
+    url = _url(args.url, "--url")
+    pages += [read_page(p, published, url, args.outlet) for p in _expand(args.paths)]
     if not pages:
         raise CliError("no input: name files, a directory, '-' for stdin, or --manifest")
     return pages
@@ -212,6 +218,32 @@ def cmd_plugins(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_token(args: argparse.Namespace, settings: Settings) -> int:
+    from timeline import auth
+
+    if not settings.token_file:
+        raise CliError("TIMELINE_TOKEN_FILE is empty: there is no token file to manage")
+    path = Path(settings.token_file)
+    try:
+        if args.action == "create":
+            name = args.name or f"token-{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S}"
+            token = auth.create(path, name, "read" if args.read_only else "write", replace=args.replace)
+            print(token)
+            print(f"created {'read-only' if args.read_only else 'write'} token {name!r} in {path}; "
+                  "it is shown only now: send it as 'Authorization: Bearer <token>'", file=sys.stderr)  # fmt: skip
+        elif args.action == "list":
+            for r in auth.read_file(path):
+                print(f"{r.name:24} {r.scope:6} {r.sha256[:12]}  {r.created}")
+        else:
+            if not args.name:
+                raise CliError("timeline token revoke needs --name (a token's name or hash prefix)")
+            gone = auth.revoke(path, args.name)
+            print(f"revoked token {gone.name!r} ({gone.sha256[:12]})", file=sys.stderr)
+    except auth.TokenError as exc:
+        raise CliError(str(exc)) from None
+    return 0
+
+
 def openapi_document(settings: Settings) -> str:
     """The OpenAPI document the app generates, as stable pretty JSON."""
     from timeline.store import Store
@@ -304,6 +336,13 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("plugins", help="list extractor plugins")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_plugins)
+
+    p = sub.add_parser("token", help="create, list or revoke API tokens (kept hashed in TIMELINE_TOKEN_FILE)")
+    p.add_argument("action", choices=["create", "list", "revoke"])
+    p.add_argument("--name", help="the token's name (create, revoke); revoke also takes a hash prefix")
+    p.add_argument("--read-only", action="store_true", help="create a token that may read but not write")
+    p.add_argument("--replace", action="store_true", help="create: replace a token of the same name")
+    p.set_defaults(func=cmd_token)
 
     p = sub.add_parser("openapi", help="write (or --check) the OpenAPI document")
     p.add_argument("--output", default=str(DEFAULT_OPENAPI))

@@ -7,6 +7,7 @@ back articles with their events.
 from __future__ import annotations
 
 import functools
+import threading
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,7 +23,11 @@ from timeline.models import Article, Event, Page
 from timeline.plugins import GENERIC, PluginRegistry
 from timeline.settings import Settings
 
-MAX_TEXT_CHARS = 2_000_000
+# spaCy refuses texts longer than a pipeline's ``max_length`` (error E088, 1,000,000 by default); an
+# article longer than that is rejected with our own message rather than failing deep in the parser.
+# A page's raw HTML may be larger than its text, so the page gets a looser limit before conversion.
+MAX_TEXT_CHARS = 1_000_000
+MAX_PAGE_CHARS = 5_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +45,10 @@ class Pipeline:
     def __init__(self, settings: Settings | None = None, registry: PluginRegistry | None = None) -> None:
         self.settings = settings or Settings.from_env()
         self.registry = registry or PluginRegistry.from_entry_points(self.settings.disabled_plugins)
+        # One memory zone at a time: a zone ending evicts every string added while it was open, including
+        # those of a parse running in another thread (the server extracts in a thread pool). spaCy holds
+        # the GIL for most of a parse anyway, so serialising costs little throughput.
+        self._zone = threading.Lock()
 
     @functools.cached_property
     def extractor(self) -> EventExtractor:
@@ -52,9 +61,17 @@ class Pipeline:
             raise UnreadablePage("the article is empty")
         if "\x00" in page.content:
             raise UnreadablePage("the article is binary, not text")
-        if len(page.content) > MAX_TEXT_CHARS:
-            raise UnreadablePage(f"the article is longer than {MAX_TEXT_CHARS} characters")
+        try:
+            page.content.encode("utf-8")
+        except UnicodeEncodeError:
+            raise UnreadablePage("the article holds invalid Unicode (a lone surrogate)") from None
+        if len(page.content) > MAX_PAGE_CHARS:
+            raise UnreadablePage(f"the page is longer than {MAX_PAGE_CHARS:,} characters")
         page = to_text_page(page)
+        if len(page.content) > MAX_TEXT_CHARS:
+            raise UnreadablePage(
+                f"the article's text is {len(page.content):,} characters long; the limit is {MAX_TEXT_CHARS:,}"
+            )
         name = self.registry.recognise(page=page) or GENERIC
         text = page.content.replace("\r\n", "\n")
         cleaned = self._call(name, "timeline_clean", text=text, page=page)
@@ -104,7 +121,12 @@ class Pipeline:
         per_page = [self.articles(p) for p in pages]
         flat = [(name, a) for name, arts in per_page for a in arts]
         extra = {name: self.patterns_for(name) for name in {n for n, _ in flat}}
-        events = self.extractor.extract([a for _, a in flat], [extra[n] for n, _ in flat])
+        extractor = self.extractor
+        # Memory zones free the strings and lexemes spaCy caches for each new word, so a long-running
+        # server stays flat however many odd words it is sent. Docs must not outlive the zone: the
+        # extractor returns plain msgspec Events (copied strings, no spaCy objects).
+        with self._zone, extractor.nlp.memory_zone(), extractor.nlp_split.memory_zone():
+            events = extractor.extract([a for _, a in flat], [extra[n] for n, _ in flat])
         out: list[list[Result]] = []
         k = 0
         for name, arts in per_page:

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from typing import Literal
+from urllib.parse import urlsplit
 
 import msgspec
 
@@ -21,7 +22,18 @@ DEFAULT_STATUSES: tuple[str, ...] = ("occurred", "planned")
 MAX_LIMIT = 1000
 
 
-class BadFilter(ValueError):
+# Publication dates outside this range are typing mistakes or attacks (0001-01-01 with "yesterday" in the
+# text overflows date arithmetic); every door (API body and query, CLI option, manifest) rejects them.
+EARLIEST_PUBLISHED = dt.date(1900, 1, 1)
+LATEST_PUBLISHED = dt.date(2100, 12, 31)
+URL_SCHEMES = ("http", "https")
+
+
+class BadInput(ValueError):
+    """A request or command-line value that cannot be accepted; the message says which and why."""
+
+
+class BadFilter(BadInput):
     """A filter value that cannot be understood; the message says which and why."""
 
 
@@ -62,12 +74,64 @@ def parse_date(value: str | None, name: str) -> dt.date | None:
         raise BadFilter(f"{name}={value!r} is not a date; use YYYY-MM-DD, YYYY-MM or YYYY") from None
 
 
+def check_published(value: dt.date | None, name: str = "published") -> dt.date | None:
+    """``value`` when it is a plausible publication date, else ``BadInput`` saying the range."""
+    if value is not None and not EARLIEST_PUBLISHED <= value <= LATEST_PUBLISHED:
+        raise BadInput(
+            f"{name}={value.isoformat()} is out of range; use a date from {EARLIEST_PUBLISHED} to {LATEST_PUBLISHED}"
+        )
+    return value
+
+
+def parse_published(value: str | None, name: str = "published") -> dt.date | None:
+    """A publication date given as text (YYYY-MM-DD), checked against the accepted range."""
+    if value is None or value == "":
+        return None
+    try:
+        day = dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise BadInput(f"{name}={value!r} is not a date; use YYYY-MM-DD") from None
+    return check_published(day, name)
+
+
+def check_url(value: str | None, name: str = "url") -> str | None:
+    """An article's URL: absolute http(s) only, since pages render it as a link (no ``javascript:``)."""
+    if value is None or value == "":
+        return None
+    parts = urlsplit(value.strip()) if not _has_control(value) else None
+    if parts is None or parts.scheme.lower() not in URL_SCHEMES or not parts.netloc:
+        raise BadInput(f"{name}={value[:100]!r} is not an http(s) URL")
+    return value.strip()
+
+
+def _has_control(value: str, allowed: str = "") -> bool:
+    """Control characters (NUL above all) or lone surrogates, which no database or encoder accepts."""
+    return any((ord(c) < 32 or ord(c) == 127 or 0xD800 <= ord(c) <= 0xDFFF) and c not in allowed for c in value)
+
+
+def check_text(value: str | None, name: str) -> str | None:
+    """A short text parameter (a filter, an outlet, an id): no NUL or other control characters.
+
+    PostgreSQL cannot store NUL in text at all, and no real name or search holds control characters.
+    """
+    if value is not None and _has_control(value, allowed="\t\n\r"):
+        raise BadInput(f"{name} contains a control character (such as NUL) or invalid Unicode; send plain text")
+    return value
+
+
 def _items(values: Iterable[str] | str | None) -> tuple[str, ...]:
     if values is None:
         return ()
     if isinstance(values, str):
         values = [values]
     return tuple(x.strip() for v in values for x in v.split(",") if x.strip())
+
+
+def _checked(name: str, values: Iterable[str] | str | None) -> tuple[str, ...]:
+    items = _items(values)
+    for item in items:
+        check_text(item, name)
+    return items
 
 
 def build_filter(
@@ -90,11 +154,11 @@ def build_filter(
     s, e = parse_date(start, "start"), parse_date(end, "end")
     if s and e and s > e:
         raise BadFilter(f"start={start} is after end={end}")
-    ts = _items(types)
+    ts = _checked("type", types)
     unknown = [t for t in ts if t not in EVENT_TYPES]
     if unknown:
         raise BadFilter(f"unknown type {unknown[0]!r}; known types: {', '.join(EVENT_TYPES)}")
-    st = _items(status)
+    st = _checked("status", status)
     if st == ("all",):
         st = STATUSES
     bad = [x for x in st if x not in STATUSES]
@@ -108,15 +172,16 @@ def build_filter(
         raise BadFilter(f"min_confidence={min_confidence}; use 0 to 1")
     if cursor is not None:
         decode_cursor(cursor)
+    check_text(q, "q")
     return EventFilter(
         start=s,
         end=e,
         types=ts,
         statuses=st or DEFAULT_STATUSES,
-        actor=tuple(a.upper() for a in _items(actor)),
-        agent=tuple(a.upper() for a in _items(agent)),
-        target=tuple(a.upper() for a in _items(target)),
-        outlet=_items(outlet),
+        actor=tuple(a.upper() for a in _checked("actor", actor)),
+        agent=tuple(a.upper() for a in _checked("agent", agent)),
+        target=tuple(a.upper() for a in _checked("target", target)),
+        outlet=_checked("outlet", outlet),
         q=q.strip() if q and q.strip() else None,
         min_confidence=min_confidence,
         sort=sort,  # type: ignore[arg-type]

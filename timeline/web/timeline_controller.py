@@ -14,9 +14,9 @@ from litestar.status_codes import HTTP_304_NOT_MODIFIED
 
 from timeline.export import entry_csv_chunks, ndjson_chunks, timelinejs_document
 from timeline.models import Entry
-from timeline.query import EventFilter
+from timeline.query import EventFilter, check_text
 from timeline.store import Store
-from timeline.web.controllers import csv_stream
+from timeline.web.controllers import csv_stream, primed
 from timeline.web.schemas import Bucket, Buckets, EntriesOut
 
 CACHE_CONTROL = "no-cache"  # always revalidate; the ETag makes that cheap
@@ -72,18 +72,18 @@ class TimelineController(Controller):
 
     @get("/{entry_id:str}", sync_to_thread=True, summary="One timeline entry with its sources")
     def read(self, entry_id: FromPath[str], store: NamedDependency[Store]) -> Entry:
-        entry = store.get_entry(entry_id)
+        entry = store.get_entry(check_text(entry_id, "entry id") or entry_id)
         if entry is None:
             raise NotFoundException(f"no timeline entry with id {entry_id!r}")
         return entry
 
-    @get("/export.csv", sync_to_thread=False, summary="Timeline entries as CSV (one row per entry), streamed")
+    @get("/export.csv", sync_to_thread=True, summary="Timeline entries as CSV (one row per entry), streamed")
     def export_csv(self, filters: NamedDependency[EventFilter], store: NamedDependency[Store]) -> Stream:
-        return csv_stream(entry_csv_chunks(store.iter_entries(filters)), "timeline.csv")
+        return csv_stream(entry_csv_chunks(primed(store.iter_entries(filters))), "timeline.csv")
 
-    @get("/export.ndjson", sync_to_thread=False, summary="Timeline entries as NDJSON, streamed")
+    @get("/export.ndjson", sync_to_thread=True, summary="Timeline entries as NDJSON, streamed")
     def export_ndjson(self, filters: NamedDependency[EventFilter], store: NamedDependency[Store]) -> Stream:
-        return Stream(ndjson_chunks(store.iter_entries(filters)), media_type="application/x-ndjson")
+        return Stream(ndjson_chunks(primed(store.iter_entries(filters))), media_type="application/x-ndjson")
 
     @get("/timelinejs.json", sync_to_thread=True, summary="Timeline entries in TimelineJS3 format")
     def timelinejs(self, filters: NamedDependency[EventFilter], store: NamedDependency[Store]) -> dict[str, Any]:

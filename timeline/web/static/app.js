@@ -158,6 +158,11 @@ function renderList() {
   $("#more").hidden = !state.next;
 }
 
+// Only http(s) links are rendered: a stored URL is data, and "javascript:" in an href would run on click.
+function safeHref(url, fallback) {
+  return typeof url === "string" && /^https?:\/\//i.test(url) ? url : fallback;
+}
+
 function select(id) {
   const e = state.entries.find((x) => x.id === id);
   if (!e) return;
@@ -166,7 +171,7 @@ function select(id) {
     el("li", {},
       el("strong", {}, s.outlet || s.article), s.source ? ` (reporting ${s.source})` : "",
       s.published ? `, ${s.published}` : "", ": ",
-      el("a", { href: s.url || `/articles/${s.article_id}` }, s.title || s.article),
+      el("a", { href: safeHref(s.url, `/articles/${s.article_id}`) }, s.title || s.article),
       el("blockquote", {}, s.evidence)));
   $("#detail").replaceChildren(
     el("h2", {}, `${TYPES[e.type]}: ${headline(e)}`),
