@@ -9,7 +9,7 @@ $(BIN)/.installed: pyproject.toml examples/timeline-harbourwire/pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]' -e examples/timeline-harbourwire
 	touch $@
 
-.PHONY: setup demo test lint openapi bench fuzz
+.PHONY: setup demo test lint openapi bench bench-ingest bench-serve fuzz
 setup: $(BIN)/.installed
 
 demo: setup
@@ -31,6 +31,14 @@ bench: setup
 	$(BIN)/python benchmarks/extraction.py
 	$(BIN)/python benchmarks/calibration.py benchmarks/heldout.jsonl tests/cases/sentences.jsonl
 	$(BIN)/python benchmarks/export_memory.py
+
+# pages/s with 1 and 2 extraction processes on the same 2,000 synthetic pages (ratio from one run)
+bench-ingest: setup
+	$(BIN)/python benchmarks/ingest_jobs.py
+
+# API reads/s with 1 and 2 workers on PostgreSQL (TIMELINE_BENCH_POSTGRES_URL names the server), mixed load
+bench-serve: setup
+	$(BIN)/python benchmarks/serve_workers.py
 
 fuzz: setup
 	$(BIN)/python -m pip install -q -e '.[fuzz]'

@@ -17,6 +17,13 @@ STATES = [
     ("Egypt", "Cairo"), ("Chile", "Santiago"), ("Poland", "Warsaw"), ("Turkey", "Ankara"),
     ("Indonesia", "Jakarta"), ("Nigeria", "Abuja"), ("Spain", "Madrid"), ("Sweden", "Stockholm"),
     ("Vietnam", "Hanoi"), ("Peru", "Lima"), ("Ghana", "Accra"), ("Norway", "Oslo"),
+    ("Argentina", "Buenos Aires"), ("Australia", "Canberra"), ("Italy", "Rome"), ("Greece", "Athens"),
+    ("Portugal", "Lisbon"), ("Morocco", "Rabat"), ("Thailand", "Bangkok"), ("Colombia", "Bogota"),
+    ("Austria", "Vienna"), ("Finland", "Helsinki"), ("Denmark", "Copenhagen"), ("Ireland", "Dublin"),
+    ("Senegal", "Dakar"), ("Ethiopia", "Addis Ababa"), ("Uganda", "Kampala"), ("Zambia", "Lusaka"),
+    ("Qatar", "Doha"), ("Jordan", "Amman"), ("Nepal", "Kathmandu"), ("Mongolia", "Ulaanbaatar"),
+    ("Uruguay", "Montevideo"), ("Bolivia", "La Paz"), ("Ecuador", "Quito"), ("Cuba", "Havana"),
+    ("Iceland", "Reykjavik"), ("Estonia", "Tallinn"), ("Croatia", "Zagreb"), ("Bulgaria", "Sofia"),
 ]  # fmt: skip
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
 EVENT_TEMPLATES = [

@@ -18,7 +18,8 @@ from timeline.cli import main
 from timeline.ingest import Ingest, PageSpec
 from timeline.settings import Settings
 from timeline.store import Store
-from timeline.store.pages import page_articles, pages
+from timeline.store.pages import page_articles
+from timeline.store.schema import articles
 
 
 def test_unreadable_pages_are_reported_and_the_rest_ingested(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -97,7 +98,7 @@ def test_kill_9_mid_ingest_then_rerun_equals_one_shot(tmp_path: Path, settings: 
         time.sleep(0.05)
         try:
             with crashed.engine.connect() as conn:
-                done = conn.execute(sa.select(sa.func.count()).select_from(pages)).scalar() or 0
+                done = conn.execute(sa.select(sa.func.count()).select_from(articles)).scalar() or 0
         except sa.exc.OperationalError:
             continue  # the schema is not there yet
         if done >= 5:

@@ -199,6 +199,8 @@ def ingest_specs(args: argparse.Namespace) -> list[PageSpec]:
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from concurrent.futures.process import BrokenProcessPool
+
     from tqdm import tqdm
 
     from timeline.ingest import Ingest, default_jobs
@@ -214,6 +216,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
             run.run_dask(specs, args.dask, progress=bar.update)
         else:
             run.run(specs, jobs=args.jobs or default_jobs(), progress=bar.update)
+    except BrokenProcessPool as exc:
+        raise CliError(f"an extraction process died ({exc}); pages written so far are kept, re-run to go on") from None
     finally:
         bar.close()
     print(run.report.summary(store.counts()), file=sys.stderr)
@@ -224,9 +228,24 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from timeline.web.app import create_app
+    workers = args.workers
+    if workers < 1:
+        raise CliError("--workers must be at least 1")
+    host, port = args.host or settings.host, args.port or settings.port
+    if workers > 1 and not settings.database_url.startswith(("postgresql", "postgres:")):
+        raise CliError(f"--workers {workers} needs PostgreSQL (TIMELINE_DATABASE_URL=postgresql://...): "
+                       "SQLite takes one writer at a time, so it is served by one process")  # fmt: skip
+    # migrate once here, before any worker starts, so workers never race to create tables
+    open_store(settings)
+    if workers == 1:
+        from timeline.web.app import create_app
 
-    uvicorn.run(create_app(settings), host=args.host or settings.host, port=args.port or settings.port)
+        uvicorn.run(create_app(settings), host=host, port=port, access_log=not args.no_access_log)
+    else:
+        # each worker process imports the app factory and builds its own engine and pipeline from the
+        # environment (TIMELINE_*), which is where ``settings`` came from
+        uvicorn.run("timeline.web.app:create_app", factory=True, workers=workers, host=host, port=port,
+                    access_log=not args.no_access_log)  # fmt: skip
     return 0
 
 
@@ -356,6 +375,9 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="run the REST API")
     p.add_argument("--host")
     p.add_argument("--port", type=int)
+    p.add_argument("--workers", type=int, default=1,
+                   help="worker processes (PostgreSQL only; SQLite is served by one process)")  # fmt: skip
+    p.add_argument("--no-access-log", action="store_true", help="no line per request (the proxy logs them)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("db", help="database migrations: upgrade to the newest schema, or show the current one")

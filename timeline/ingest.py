@@ -8,8 +8,8 @@ or a Dask cluster):
    NLP or any shipping to a worker;
 3. workers read and extract the rest and send back msgpack bytes (``PageOutcome``), never parsed
    objects or pickled pipelines;
-4. the writer (this process) stores each page's articles, then its ``pages`` row, in input order,
-   so results equal a one-process run and a re-run after a crash finishes the job exactly.
+4. the writer (this process) stores each page's articles, then (batched) its ``pages`` row, in input
+   order, so results equal a one-process run and a re-run after a crash finishes the job exactly.
 
 A page that cannot be read is reported (one line) and the run goes on; ``IngestReport.failed``
 lists them so the command can exit non-zero at the end.
@@ -40,6 +40,9 @@ from timeline.store.pages import record_page, stored_hashes
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 # pages per task sent to a worker process: enough to amortise the round trip, small enough to balance
 CHUNK = 4
+# a page's row is written after its articles, so it can wait: batching them saves a commit per page, and a
+# crash before the batch commits only means those pages are read again (their articles are already stored)
+PAGE_ROWS_PER_COMMIT = 32
 
 
 class PageSpec(msgspec.Struct, frozen=True, kw_only=True):
@@ -199,6 +202,8 @@ class Ingest:
         self.settings = settings
         self.settings_json = msgspec.json.encode(settings)
         self.report = IngestReport()
+        # pages whose articles are written but whose row is not yet: recorded a batch at a time
+        self._unrecorded: list[tuple[str, str, list[str]]] = []
         self.say = report_line or (lambda line: print(line, file=sys.stderr))
 
     # step 2: hashing and skipping
@@ -243,13 +248,29 @@ class Ingest:
             self.report.added += created
             self.report.existing += not created
             self.report.events += len(record.events) if created else 0
-        with self.store.engine.begin() as conn:
-            record_page(conn, outcome.hash, outcome.name, ids)
+        self._unrecorded.append((outcome.hash, outcome.name, ids))
+        if len(self._unrecorded) >= PAGE_ROWS_PER_COMMIT:
+            self.flush()
         self.report.pages += 1
+
+    def flush(self) -> None:
+        """Record the written pages in one transaction (one commit, not one per page)."""
+        if not self._unrecorded:
+            return
+        with self.store.engine.begin() as conn:
+            for key, name, ids in self._unrecorded:
+                record_page(conn, key, name, ids)
+        self._unrecorded.clear()
 
     # step 3: extracting, three ways
     def run(self, specs: Sequence[PageSpec], jobs: int = 1, progress: Callable[[int], None] | None = None) -> None:
         """Ingest ``specs`` with ``jobs`` worker processes (1: in this process)."""
+        try:
+            self._run(specs, jobs, progress)
+        finally:
+            self.flush()
+
+    def _run(self, specs: Sequence[PageSpec], jobs: int, progress: Callable[[int], None] | None) -> None:
         todo = self.todo(specs)
         tick = progress or (lambda n: None)
         tick(len(specs) - len(todo))
@@ -270,7 +291,10 @@ class Ingest:
         """Ingest ``specs`` on a Dask cluster (``address``, or ``local`` for a LocalCluster)."""
         from timeline.dask_ingest import run_on_dask
 
-        run_on_dask(self, specs, address, batch=batch, retries=retries, progress=progress or (lambda n: None))
+        try:
+            run_on_dask(self, specs, address, batch=batch, retries=retries, progress=progress or (lambda n: None))
+        finally:
+            self.flush()
 
 
 def _chunks(specs: Sequence[PageSpec], size: int) -> Iterator[list[PageSpec]]:

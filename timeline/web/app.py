@@ -26,6 +26,7 @@ from timeline.web.controllers import (
     PluginController,
     event_filter,
 )
+from timeline.web.health import health_router
 from timeline.web.timeline_controller import TimelineController
 
 
@@ -63,6 +64,7 @@ def create_app(
             ExportController,
             PluginController,
             TimelineController,
+            health_router,
             index,
             create_static_files_router(path="/static", directories=[STATIC]),
         ],
