@@ -9,7 +9,7 @@ $(BIN)/.installed: pyproject.toml examples/timeline-harbourwire/pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]' -e examples/timeline-harbourwire
 	touch $@
 
-.PHONY: setup demo test lint openapi bench fuzz stress
+.PHONY: setup demo test lint openapi bench bench-ingest bench-serve fuzz stress
 setup: $(BIN)/.installed
 
 demo: setup
@@ -38,6 +38,14 @@ bench: setup
 
 stress: setup
 	$(BIN)/python benchmarks/stress.py $(STRESS_ARGS)
+
+# pages/s with 1 and 2 extraction processes on the same 2,000 synthetic pages (ratio from one run)
+bench-ingest: setup
+	$(BIN)/python benchmarks/ingest_jobs.py
+
+# API reads/s with 1 and 2 workers on PostgreSQL (TIMELINE_BENCH_POSTGRES_URL names the server), mixed load
+bench-serve: setup
+	$(BIN)/python benchmarks/serve_workers.py
 
 fuzz: setup
 	$(BIN)/python -m pip install -q -e '.[fuzz]'

@@ -68,7 +68,9 @@ def test_ingest_then_export(
     first = capsys.readouterr().err
     assert "ingested 5 new article(s)" in first
     assert main(["ingest", "--quiet", "--manifest", str(EXAMPLES / "manifest.jsonl")]) == 0
-    assert "ingested 0 new article(s) with 0 event(s); 5 already stored" in capsys.readouterr().err
+    assert "ingested 0 new article(s) with 0 event(s) from 0 page(s); 0 article(s) and 5 page(s) already stored" in (
+        capsys.readouterr().err
+    )
     out = tmp_path / "visits.csv"
     assert main(["export", "--type", "visit", "--format", "csv", "-o", str(out)]) == 0
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
@@ -89,7 +91,8 @@ def test_ingest_skips_unreadable_and_keeps_the_rest(tmp_path: Path, monkeypatch:
     monkeypatch.setenv("TIMELINE_DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite3'}")
     (tmp_path / "empty.txt").write_text("   \n")
     (tmp_path / "good.txt").write_text("Chile recalled its ambassador from Israel on Sunday.\n")
-    assert main(["ingest", "--quiet", "--published", "2014-08-01", str(tmp_path)]) == 0
+    # the unreadable page does not stop the run; the exit status says something was left out
+    assert main(["ingest", "--quiet", "--published", "2014-08-01", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert "empty.txt: skipped: the article is empty" in err and "ingested 1 new article(s) with 1 event(s)" in err
 

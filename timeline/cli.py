@@ -11,6 +11,7 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import msgspec
 
@@ -19,6 +20,9 @@ from timeline.html import UnreadablePage, looks_like_html
 from timeline.models import Event, Page
 from timeline.query import DEFAULT_STATUSES, BadFilter, BadInput, build_filter, check_url, parse_published
 from timeline.settings import Settings
+
+if TYPE_CHECKING:
+    from timeline.ingest import PageSpec
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 TEXT_SUFFIXES = {".txt", ".text", ".md"} | HTML_SUFFIXES
@@ -133,47 +137,121 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def open_store(settings: Settings, revision: str = "head"):  # type: ignore[no-untyped-def]
+    """The store, migrated to ``revision`` (a database from before migrations is stamped, then upgraded)."""
+    import sqlalchemy as sa
+
+    from timeline.store import Store, StoreError, migrations
+
+    store = Store(settings.database_url)
+    try:
+        migrations.upgrade(store.engine, revision)
+    except sa.exc.OperationalError as exc:
+        raise StoreError(f"cannot open the database {store.engine.url!r}: {_one_line(exc.orig)}") from None
+    return store
+
+
+def _one_line(exc: object) -> str:
+    return " ".join(str(exc).split())
+
+
+def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    """``db upgrade``: migrate to the newest (or a named) revision; ``db current``: where the database is."""
+    import sqlalchemy as sa
+
+    from timeline.store import Store, StoreError, migrations
+
+    if args.action == "upgrade":
+        store = open_store(settings, args.revision)
+        print(f"database at revision {migrations.current(store.engine)} (head {migrations.head()})", file=sys.stderr)
+        return 0
+    store = Store(settings.database_url)
+    try:
+        rev = migrations.current(store.engine)
+    except sa.exc.OperationalError as exc:
+        raise StoreError(f"cannot open the database {store.engine.url!r}: {_one_line(exc.orig)}") from None
+    head = migrations.head()
+    print(f"{rev or 'none'} ({'head' if rev == head else f'head is {head}'})")
+    # scripts can tell a database that needs `timeline db upgrade` by the exit status
+    return 0 if rev == head else 1
+
+
+def ingest_specs(args: argparse.Namespace) -> list[PageSpec]:
+    """What ``ingest`` should read: manifest lines and named files, not read yet (workers read them)."""
+    from timeline.ingest import PageSpec, specs_from
+
+    specs: list[PageSpec] = []
+    if args.manifest:
+        mf = Path(args.manifest)
+        if not mf.is_file():
+            raise CliError(f"{args.manifest}: no such manifest")
+        for n, line in enumerate(mf.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                entry = json.loads(line)
+                file = entry["file"]
+            except (json.JSONDecodeError, KeyError, TypeError):
+                raise CliError(f"{args.manifest}:{n}: each line must be a JSON object with a 'file'") from None
+            published = _date(entry.get("published"), f"{args.manifest}:{n}: published")
+            day = published.isoformat() if published else None
+            specs.append(PageSpec(name=file, path=str(mf.parent / file), url=entry.get("url"),
+                                  outlet=entry.get("outlet"), published=day))  # fmt: skip
+    published = _date(args.published, "--published")
+    specs += specs_from(_expand(args.paths), published.isoformat() if published else None, args.url, args.outlet)
+    if not specs:
+        raise CliError("no input: name files, a directory, '-' for stdin, or --manifest")
+    return specs
+
+
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from concurrent.futures.process import BrokenProcessPool
+
     from tqdm import tqdm
 
-    from timeline.records import record_for
-    from timeline.store import Store
+    from timeline.ingest import Ingest, default_jobs
 
-    pages = gather_pages(args)
-    store = Store(settings.database_url)
-    store.create_schema()
-    pipeline = _pipeline(settings)
-    added = skipped = n_events = failed = 0
-    bar = tqdm(total=len(pages), unit="page", disable=args.quiet or len(pages) < 5, file=sys.stderr)
-    for i in range(0, len(pages), 8):
-        chunk = pages[i : i + 8]
-        for page in chunk:
-            try:
-                results = pipeline.process_one(page)
-            except UnreadablePage as exc:
-                failed += 1
-                print(f"timeline: {page.file}: skipped: {exc}", file=sys.stderr)
-                continue
-            for r in results:
-                _, created = store.add(record_for(r))
-                added += created
-                skipped += not created
-                n_events += len(r.events) if created else 0
-        bar.update(len(chunk))
-    bar.close()
-    counts = store.counts()
-    print(f"ingested {added} new article(s) with {n_events} event(s); {skipped} already stored; "
-          f"{failed} unreadable. Store now holds {counts['articles']} article(s), {counts['events']} event(s).",
-          file=sys.stderr)  # fmt: skip
-    return 1 if failed and not added and not skipped else 0
+    if args.jobs is not None and args.jobs < 1:
+        raise CliError("--jobs must be at least 1")
+    specs = ingest_specs(args)
+    store = open_store(settings)
+    bar = tqdm(total=len(specs), unit="page", disable=args.quiet or len(specs) < 5, file=sys.stderr)
+    run = Ingest(store, settings, report_line=lambda line: bar.write(line, file=sys.stderr))
+    try:
+        if args.dask:
+            run.run_dask(specs, args.dask, progress=bar.update)
+        else:
+            run.run(specs, jobs=args.jobs or default_jobs(), progress=bar.update)
+    except BrokenProcessPool as exc:
+        raise CliError(f"an extraction process died ({exc}); pages written so far are kept, re-run to go on") from None
+    finally:
+        bar.close()
+    print(run.report.summary(store.counts()), file=sys.stderr)
+    # unreadable pages do not stop the run, but the exit status says some were left out
+    return 1 if run.report.failed else 0
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from timeline.web.app import create_app
+    workers = args.workers
+    if workers < 1:
+        raise CliError("--workers must be at least 1")
+    host, port = args.host or settings.host, args.port or settings.port
+    if workers > 1 and not settings.database_url.startswith(("postgresql", "postgres:")):
+        raise CliError(f"--workers {workers} needs PostgreSQL (TIMELINE_DATABASE_URL=postgresql://...): "
+                       "SQLite takes one writer at a time, so it is served by one process")  # fmt: skip
+    # migrate once here, before any worker starts, so workers never race to create tables
+    open_store(settings)
+    if workers == 1:
+        from timeline.web.app import create_app
 
-    uvicorn.run(create_app(settings), host=args.host or settings.host, port=args.port or settings.port)
+        uvicorn.run(create_app(settings), host=host, port=port, access_log=not args.no_access_log)
+    else:
+        # each worker process imports the app factory and builds its own engine and pipeline from the
+        # environment (TIMELINE_*), which is where ``settings`` came from
+        uvicorn.run("timeline.web.app:create_app", factory=True, workers=workers, host=host, port=port,
+                    access_log=not args.no_access_log)  # fmt: skip
     return 0
 
 
@@ -318,12 +396,26 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="store articles and their events")
     _inputs(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--jobs", "-j", type=int, help="worker processes for extraction (default: one per core)")
+    p.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="extract on a Dask cluster: tcp://host:8786, or 'local' for a cluster on this machine",
+    )
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("serve", help="run the REST API")
     p.add_argument("--host")
     p.add_argument("--port", type=int)
+    p.add_argument("--workers", type=int, default=1,
+                   help="worker processes (PostgreSQL only; SQLite is served by one process)")  # fmt: skip
+    p.add_argument("--no-access-log", action="store_true", help="no line per request (the proxy logs them)")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("db", help="database migrations: upgrade to the newest schema, or show the current one")
+    p.add_argument("action", choices=["upgrade", "current"])
+    p.add_argument("--revision", default="head", help="revision to upgrade to (default: head)")
+    p.set_defaults(func=cmd_db)
 
     p = sub.add_parser("export", help="write the timeline (one row per entry) as CSV, JSON Lines or TimelineJS")
     p.add_argument("--format", choices=["csv", "jsonl", "timelinejs"], default="csv")

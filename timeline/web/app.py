@@ -35,6 +35,7 @@ from timeline.web.controllers import (
     PluginController,
     event_filter,
 )
+from timeline.web.health import health_router
 from timeline.web.security import WRITE_METHODS, App, headers_hook, origin_guard, token_guard
 from timeline.web.timeline_controller import TimelineController
 
@@ -101,6 +102,7 @@ def create_app(
             ExportController,
             PluginController,
             TimelineController,
+            health_router,
             index,
             create_static_files_router(path="/static", directories=[STATIC]),
         ],

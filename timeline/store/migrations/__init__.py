@@ -1,0 +1,88 @@
+"""Schema migrations (Alembic): one revision history for SQLite and PostgreSQL, shipped in the package.
+
+``upgrade(engine)`` brings any store to the newest revision: an empty database is built revision by
+revision; a database made before migrations existed (tables but no ``alembic_version``) is stamped
+at ``0001``, the schema ``create_all`` used to make, then upgraded.
+
+To change the schema: edit ``timeline/store/schema.py`` (or ``pages.py``), then
+``alembic -c timeline/store/migrations/alembic.ini revision --autogenerate -m "what"`` (or write
+``versions/NNNN_what.py`` by hand from the previous one), and run the migration tests: an upgrade
+from empty must give exactly the metadata.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection, Engine
+
+HERE = Path(__file__).resolve().parent
+# the revision that matches what ``metadata.create_all`` made before migrations existed
+BASELINE = "0001"
+
+
+def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    """What migrations manage: the full-text objects are made by hand (FTS5, a GIN expression index)."""
+    if type_ == "table" and name is not None and name.startswith("entries_fts"):
+        return False
+    return not (type_ == "index" and name == "ix_entries_fts")
+
+
+def config(connection: Connection | None = None, url: str | None = None) -> Config:
+    """An Alembic config for this package's scripts, bound to ``connection`` (or ``url``)."""
+    cfg = Config(str(HERE / "alembic.ini"))
+    cfg.set_main_option("script_location", str(HERE))
+    if url is not None:
+        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head() -> str:
+    """The newest revision."""
+    rev = ScriptDirectory.from_config(config()).get_current_head()
+    assert rev is not None
+    return rev
+
+
+def current(engine: Engine | Connection) -> str | None:
+    """The revision the database is at (None: never migrated)."""
+    if isinstance(engine, Connection):
+        return MigrationContext.configure(engine).get_current_revision()
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def differences(conn: Connection) -> list[Any]:
+    """How the database differs from the project's metadata (Alembic's autogenerate comparison)."""
+    from alembic.autogenerate import compare_metadata
+
+    import timeline.store  # noqa: F401  (every table registered on the metadata)
+    from timeline.store.schema import metadata
+
+    ctx = MigrationContext.configure(conn, opts={"include_name": include_name, "compare_type": True})
+    return list(compare_metadata(ctx, metadata))
+
+
+def upgrade(engine: Engine, revision: str = "head") -> str | None:
+    """Bring the database to ``revision``; returns the revision it is at afterwards."""
+    with engine.begin() as conn:
+        tables = set(sa.inspect(conn).get_table_names())
+        cfg = config(conn)
+        if "alembic_version" not in tables and "articles" in tables:
+            # made by create_all, not by migrations: the current metadata's schema is head, anything
+            # older is what create_all made before migrations existed, the baseline revision
+            command.stamp(cfg, "head" if not differences(conn) else BASELINE)
+        elif revision == "head" and current(conn) not in (None, head()) and not differences(conn):
+            # create_all (Store.create_schema) already made the newer tables of a database that was
+            # behind: only the version is stale. A revision that moves data must not count on this.
+            command.stamp(cfg, "head")
+        command.upgrade(cfg, revision)
+        return current(conn)
