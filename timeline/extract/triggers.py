@@ -189,9 +189,9 @@ def matches(pattern: Pattern, token: Token) -> bool:
 
 # Words that put two speakers in one room: "spoke with Xi" is a phone call only without them.
 TOGETHER_RE = re.compile(
-    r"\b(?:met|meet|meets|meeting|visit\w*|summit|sidelines|trip|tour\w*|arriv\w*|host\w*|in person|"
+    r"\b(?:met|meet|meets|meeting|visit\w*|summit|sidelines|trip|toured|touring|arriv\w*|hosted|hosting|in person|"
     r"face[- ]to[- ]face|press conference|news conference|reporters|journalists|media|parliament|rally|speech|"
-    r"address\w*|audience|crowd|students|forum|conference|session|ceremony|dinner|lunch|breakfast|"
+    r"addressed the|audience|crowd|students|forum|conference|session|ceremony|dinner|lunch|breakfast|"
     r"bilateral talks|talks in|on the margins|interview|television|radio|broadcast)\b",
     re.IGNORECASE,
 )
