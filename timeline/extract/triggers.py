@@ -59,6 +59,7 @@ class Pattern:
     remote: bool = False
     departure: bool = False
     status: str | None = None
+    future: bool = False
     keywords: frozenset[str] = frozenset()
     origin: str = "core"
 
@@ -96,6 +97,7 @@ class Pattern:
             remote=bool(data.get("remote", False)),
             departure=bool(data.get("departure", False)),
             status=data.get("status"),
+            future=bool(data.get("future", False)),
             keywords=words("keywords") or frozenset({lemma[:5]}),
             origin=origin,
         )
@@ -179,6 +181,8 @@ def matches(pattern: Pattern, token: Token) -> bool:
         c.dep_ == "prep" and c.lower_ == "for" and any(g.lemma_.lower() in pattern.purpose for g in c.children)
         for c in token.children
     ):
+        return False
+    if pattern.future and not any(c.dep_ == "aux" and c.lower_ in {"will", "'ll", "shall"} for c in token.children):
         return False
     if pattern.remote and not _remote(token):
         return False
