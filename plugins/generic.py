@@ -7,12 +7,16 @@ plugin, and it is also what outlet plugins fall back on for hooks they leave out
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from timeline.attribution import find_attributions, find_dateline
 from timeline.cleaning import clean_text, first_title
 from timeline.extract import dates
 from timeline.hookspecs import hookimpl
 from timeline.models import Article, Page
+
+# Pages saved by crawlers often open with their capture stamp: " date 2020-08-07 New Delhi: ..."
+PAGE_DATE = re.compile(r"\A\s*date (\d{4}-\d{2}-\d{2})\b[ \t]*")
 
 
 @hookimpl
@@ -34,14 +38,19 @@ def timeline_split(text: str, page: Page) -> list[Article]:
     A wire dateline ("MOSCOW, March 3 (Reuters) -") names the reporting agency and, with a
     date, the story's own day (its year from the page's date).
     """
+    published, source, basis, place = page.published, None, "page", None
+    stamp = PAGE_DATE.match(text)
+    if stamp is not None:
+        # a stored page's "date 2020-08-07" stamp is metadata, not the first words of the lead
+        text = text[stamp.end() :]
+        published = published or dt.date.fromisoformat(stamp.group(1))
     title, body = first_title(text)
     body = body.lstrip("\n")
-    published, source, basis, place = page.published, None, "page", None
     line = find_dateline(body)
     if line is not None:
         body = body[line.end :]  # metadata, not a sentence: it would confuse the parser about the subject
         source, place = line.agency, line.city
-        when = _dateline_date(line.date, page.published)
+        when = _dateline_date(line.date, published)
         if when is not None:
             published, basis = when, "article"
     return [

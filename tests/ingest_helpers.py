@@ -9,9 +9,10 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from timeline.ingest import PageSpec
+from timeline.query import build_filter
 from timeline.store import Store
 from timeline.store.pages import pages
-from timeline.store.schema import articles, entries, events
+from timeline.store.schema import articles, events
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,8 +33,11 @@ def snapshot(store: Store) -> dict[str, object]:
     with store.engine.connect() as conn:
         return {
             "articles": sorted(conn.execute(sa.select(articles.c.id, articles.c.file, articles.c.text)).all()),
-            "events": sorted(conn.execute(sa.select(events.c.id, events.c.entry_id, events.c.payload)).all()),
-            "entries": sorted(conn.execute(sa.select(entries.c.id, entries.c.payload)).all()),
+            "events": sorted(conn.execute(sa.select(events.c.id, events.c.key_id, events.c.payload)).all()),
+            "entries": sorted(
+                (e.id, e.type, e.date_start, e.agents, e.targets, e.mention_count, tuple(s.event_id for s in e.sources))
+                for e in store.iter_entries(build_filter(status="all"))
+            ),
             "pages": sorted(conn.execute(sa.select(pages.c.hash, pages.c.article_ids)).all()),
         }
 

@@ -48,9 +48,9 @@ def engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[sa.Engine]:  # 
 def _full_text_index_exists(engine: sa.Engine) -> bool:
     with engine.connect() as conn:
         if engine.dialect.name == "sqlite":
-            sql = "SELECT count(*) FROM sqlite_master WHERE name = 'entries_fts'"
+            sql = "SELECT count(*) FROM sqlite_master WHERE name = 'events_fts'"
         else:
-            sql = "SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_entries_fts' AND schemaname = current_schema()"
+            sql = "SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_events_fts' AND schemaname = current_schema()"
         return bool(conn.exec_driver_sql(sql).scalar())
 
 
@@ -107,9 +107,42 @@ def test_a_store_made_by_create_all_is_stamped_at_head(engine: sa.Engine) -> Non
     assert store.counts()["articles"] == 1
 
 
-def test_a_database_behind_then_touched_by_create_all_reaches_head(engine: sa.Engine) -> None:
+def test_create_schema_brings_a_database_that_is_behind_to_head(engine: sa.Engine) -> None:
     mig.upgrade(engine, mig.BASELINE)
-    Store(str(engine.url), engine=engine).create_schema()  # makes the newer tables, leaves the version
-    assert mig.current(engine) == mig.BASELINE
+    Store(str(engine.url), engine=engine).create_schema()
+    _at_head_and_equal_to_metadata(engine)
+
+
+def test_0003_moves_stored_events_into_keyed_entries(engine: sa.Engine) -> None:
+    """A store from before consolidation by key keeps its events and gets the same timeline a rebuild gives."""
+    import msgspec
+
+    from tests.test_consolidation import mention
+
+    mig.upgrade(engine, "0002")
+    evs = [mention(1, "a1", start=dt.date(2020, 5, 1)), mention(2, "a2", start=dt.date(2020, 5, 1)),
+           mention(3, "a3", start=None, published=dt.date(2020, 6, 1))]  # fmt: skip
+    with engine.begin() as conn:
+        for e in evs:
+            conn.execute(
+                sa.text("INSERT INTO articles (id, title, text, ingested_at) VALUES (:id, 'Old title', 'x', :t)"),
+                {"id": e.article_id, "t": dt.datetime(2020, 1, 1)},
+            )
+            conn.execute(
+                sa.text("INSERT INTO events (id, article_id, type, status, date_start, date_precision, evidence, "
+                        "confidence, sort_key, payload) "
+                        "VALUES (:id, :a, 'veto', 'occurred', :d, :p, :ev, 0.8, :sk, :pl)"),
+                {"id": e.id, "a": e.article_id, "d": e.date_start, "p": e.date_precision, "ev": e.evidence,
+                 "sk": f"{e.date_start or '0001-01-01'}|{e.id}", "pl": msgspec.json.encode(e)},
+            )  # fmt: skip
     mig.upgrade(engine)
     _at_head_and_equal_to_metadata(engine)
+    store = Store(str(engine.url), engine=engine)
+    from timeline.query import build_filter
+
+    (entry,) = store.iter_entries(build_filter(status="all"))
+    assert entry.mention_count == 3 and entry.date_start == dt.date(2020, 5, 1)
+    assert [e.type for e in store.iter_entries(build_filter(q="Old title"))] == ["veto"]
+    before = [(e.id, e.mention_count) for e in store.iter_entries(build_filter(status="all"))]
+    store.rebuild_entries()
+    assert [(e.id, e.mention_count) for e in store.iter_entries(build_filter(status="all"))] == before

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import timeline_plugins.chinadigitaltimes as cdt
+import timeline_plugins.generic as generic
 import timeline_plugins.globalresearch as gr
 import timeline_plugins.moderndiplomacy as md
 import timeline_plugins.russiainsider as ri
@@ -140,3 +141,18 @@ def test_generic_wire_datelines(pipeline: Pipeline, text: str, page_date: str | 
     assert (str(art.published), art.source) == (published, source)
     events = pipeline.extractor.extract([art])[0]
     assert events and all(e.source == source for e in events)
+
+
+def test_generic_drops_a_capture_stamp_and_a_city_dateline() -> None:
+    """A stored page's "date YYYY-MM-DD" stamp is no part of the lead, nor is "Lima:" its subject."""
+    check = check_page(
+        generic,
+        "generic",
+        " date 2024-03-15 Lima: The Peruvian foreign minister and his Chilean counterpart spoke on Thursday, "
+        "with the two ministers discussing a range of issues.\nThey agreed to meet again.\n",
+        published=None,
+        articles=1,
+        events=[("phone_call", {"PER", "CHL"}, set(), "2024-03-14")],
+    )
+    assert check.results[0].article.published == dt.date(2024, 3, 15)
+    assert not check.results[0].article.text.startswith("date")

@@ -58,6 +58,8 @@ class Draft:
     end: int
     confidence: float
     source: str | None
+    # the status came from the sentence itself (a tense, a negation, a cancelling verb), not a default
+    firm: bool = True
 
 
 def article_id_for(article: Article) -> str:
@@ -268,6 +270,7 @@ class EventExtractor:
         source = _source_at(art, start)
         return Draft(
             type=pattern.type, agents=agents, targets=targets, status=status, date=date,
+            firm=status != "occurred" or tense is not None,
             date_basis=basis, evidence=sent.text, start=start, end=sent.end, confidence=confidence,
             source=source,
         )  # fmt: skip
@@ -294,6 +297,10 @@ class EventExtractor:
         targets = [t for t in dedupe([t for d in group for t in d.targets]) if t[0] not in agent_codes]
         statuses = [d.status for d in group]
         status = "occurred" if "occurred" in statuses else statuses[0]
+        if status == "occurred" and "denied" in statuses and not any(d.status == "occurred" and d.firm for d in group):
+            # "the state visit has been postponed" then "speculation surrounding Trump's visit": a bare
+            # mention of the visit does not undo its cancellation
+            status = "denied"
         date = best.date
         if status == "occurred" and date is not None and date.start and art.published and date.start > art.published:
             status = "planned"

@@ -91,8 +91,16 @@ class RoleFinder:
                     return owner[0]
                 if cur.dep_ not in {"dobj", "attr"}:
                     return None  # "was appalled by the decision to veto": nobody named
+                cur, came_by_acl = cur.head, False  # "Estonia made the decision to expel": the maker
+                continue
             came_by_acl = cur.dep_ == "acl"
+            # "New Delhi: Jaishankar and Pompeo spoke ...": a dateline the parser takes for a second subject
+            datelines = {c.i for c in cur.children if c.dep_ == "nsubj" and any(p.text == ":" for p in c.children)}
+            if len([c for c in cur.children if c.dep_ == "nsubj"]) < 2:
+                datelines = set()
             for c in cur.children:
+                if c.i in datelines:
+                    continue
                 # a passive subject counts only for a controlling verb ("Macron is scheduled to visit")
                 if c.dep_ in {"nsubj", "csubj"} or (c.dep_ == "nsubjpass" and cur is not verb):
                     if c.lower_ in {"which", "who", "that"} and cur.dep_ == "relcl":

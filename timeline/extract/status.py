@@ -12,6 +12,9 @@ HYPOTHETICAL_HEADS = frozenset({
     "threaten", "offer", "propose", "want", "seek", "try", "attempt", "urge", "ask", "call", "demand", "hope",
     "consider", "refuse", "decline", "need", "invite", "wish", "push", "pressure", "press", "encourage",
     "suggest", "mull", "weigh", "vow", "pledge", "promise", "would", "fail",
+    # nouns an infinitive may hang on: "accepted an invitation to visit", "a proposal to expel"
+    "invitation", "proposal", "request", "appeal", "threat", "bid", "idea", "option", "possibility",
+    "suggestion", "motion", "vote",
 })  # fmt: skip
 PLANNED_HEADS = frozenset({"plan", "intend", "expect", "schedule", "set", "due", "prepare", "agree", "go", "arrange"})
 PLANNED_WORDS = frozenset({"upcoming", "planned", "scheduled", "forthcoming", "expected", "impending", "coming",
@@ -33,7 +36,8 @@ def status_of(trig: Token, clause: Token | None) -> tuple[str, dates.Tense]:
     while cur.head is not cur and (
         cur.dep_ in {"xcomp", "pcomp", "pobj", "prep", "dobj", "auxpass"}
         # "called on Germany to expel": the parser hangs the infinitive on the one urged
-        or (cur.dep_ == "acl" and cur.tag_ == "VB" and cur.head.dep_ == "pobj")
+        # ("will seek a vote to expel": the infinitive hangs on the vote sought)
+        or (cur.dep_ == "acl" and cur.tag_ == "VB" and cur.head.dep_ in {"pobj", "dobj"})
         or (cur.dep_ == "advcl" and cur.tag_ == "VB" and lemma(cur.head) in HYPOTHETICAL_HEADS)
         or (cur.dep_ == "ccomp" and lemma(cur.head) in CAUSATIVES)  # "refused to let him visit"
         # a conjoined verb shares its sibling's auxiliaries, unless it has a subject of its own
@@ -48,7 +52,8 @@ def status_of(trig: Token, clause: Token | None) -> tuple[str, dates.Tense]:
     lowers = {c.lower_ for c in words}
     mods = {c.lower_ for c in trig.children if c.dep_ in {"amod", "compound", "advmod"}}
     future = "will" in lowers or "shall" in lowers or "'ll" in lowers
-    if any(c.dep_ == "neg" for c in words) or "never" in lowers:
+    no_det = any(c.dep_ == "det" and c.lower_ == "no" for n in chain if n.pos_ == "NOUN" for c in n.children)
+    if any(c.dep_ == "neg" for c in words) or "never" in lowers or no_det:  # "has no plans to expel"
         return "denied", "past"
     if any(_cancels(n) and n is not node for n in chain[1:]):
         return "denied", "past"

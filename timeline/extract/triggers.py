@@ -59,6 +59,7 @@ class Pattern:
     remote: bool = False
     departure: bool = False
     status: str | None = None
+    future: bool = False
     keywords: frozenset[str] = frozenset()
     origin: str = "core"
 
@@ -96,6 +97,7 @@ class Pattern:
             remote=bool(data.get("remote", False)),
             departure=bool(data.get("departure", False)),
             status=data.get("status"),
+            future=bool(data.get("future", False)),
             keywords=words("keywords") or frozenset({lemma[:5]}),
             origin=origin,
         )
@@ -180,6 +182,8 @@ def matches(pattern: Pattern, token: Token) -> bool:
         for c in token.children
     ):
         return False
+    if pattern.future and not any(c.dep_ == "aux" and c.lower_ in {"will", "'ll", "shall"} for c in token.children):
+        return False
     if pattern.remote and not _remote(token):
         return False
     if pattern.departure and not _departure(token):
@@ -189,9 +193,9 @@ def matches(pattern: Pattern, token: Token) -> bool:
 
 # Words that put two speakers in one room: "spoke with Xi" is a phone call only without them.
 TOGETHER_RE = re.compile(
-    r"\b(?:met|meet|meets|meeting|visit\w*|summit|sidelines|trip|tour\w*|arriv\w*|host\w*|in person|"
+    r"\b(?:met|meet|meets|meeting|visit\w*|summit|sidelines|trip|toured|touring|arriv\w*|hosted|hosting|in person|"
     r"face[- ]to[- ]face|press conference|news conference|reporters|journalists|media|parliament|rally|speech|"
-    r"address\w*|audience|crowd|students|forum|conference|session|ceremony|dinner|lunch|breakfast|"
+    r"addressed the|audience|crowd|students|forum|conference|session|ceremony|dinner|lunch|breakfast|"
     r"bilateral talks|talks in|on the margins|interview|television|radio|broadcast)\b",
     re.IGNORECASE,
 )

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -33,6 +34,7 @@ from timeline.consolidate import (
     PRECISE,
     UNDATED,
     Key,
+    assign,
     best_rank,
     combined_confidence,
     entry_id,
@@ -458,3 +460,74 @@ def entry_agg(r: sa.Row) -> Agg:  # type: ignore[type-arg]
         hi=r.hi, first=r.first_reported, last=r.last_reported, agents=_codes(r.agents),
         targets=_codes(r.targets), outlets=_codes(r.outlets), anchor=(0, r.anchor),
     )  # fmt: skip
+
+
+def rebuild_all(conn: Connection) -> int:
+    """Group every stored mention from scratch and rewrite keys, entries and counts; returns the entry count.
+
+    Keys and entries are computed in memory from the events (``consolidate.assign``) and written in
+    bulk, so a rebuild is a few passes over the events, not a replay of every write.
+    """
+    for table in (entry_actors, entry_outlets, entries, key_outlets, key_agents, keys):
+        conn.execute(table.delete())
+    found: dict[str, Key] = {}
+    aggs: dict[str, Agg] = {}
+    outlet_n: dict[tuple[str, str], int] = defaultdict(int)
+    best: dict[str, Any] = {}
+    for (payload,) in conn.execute(sa.select(events.c.payload).order_by(events.c.id)).yield_per(5000):
+        e = _decoder.decode(payload)
+        k = key_of(e)
+        found.setdefault(k.id, k)
+        agg = mention_agg(e, k)
+        if k.id in aggs:
+            aggs[k.id].merge(agg)
+        else:
+            aggs[k.id] = agg
+        if e.outlet:
+            outlet_n[(k.id, e.outlet)] += 1
+        best[e.id] = (e.status, e.date_start, e.date_end, e.date_precision)
+    entry_of = assign(found.values())
+    _bulk(conn, keys, [
+        {"id": kid, "type": k.type, "tier": k.tier, "lo": k.lo, "hi": k.hi, "agents": _join(k.agents),
+         "targets": _join(k.targets), "entry_id": entry_of[kid], "n": a.n, "log_miss": a.log_miss,
+         "occurred": a.occurred, "best": a.best, "first_reported": a.first, "last_reported": a.last}
+        for kid, a in aggs.items() for k in (found[kid],)
+    ])  # fmt: skip
+    _bulk(conn, key_agents, [
+        {"type": k.type, "code": c, "tier": k.tier, "lo": k.lo, "hi": k.hi, "key_id": k.id}
+        for k in found.values() if k.lo is not None for c in k.agents
+    ])  # fmt: skip
+    _bulk(conn, key_outlets, [{"key_id": kid, "outlet": o, "n": n} for (kid, o), n in outlet_n.items()])
+    by_entry: dict[str, Agg] = {}
+    for kid, a in aggs.items():
+        by_entry.setdefault(entry_of[kid], Agg(type=a.type)).merge(a)
+    rows, actor_rows, outlet_rows = [], [], []
+    for eid, a in by_entry.items():
+        status, start, end, precision = best[a.best[-16:]]
+        ev = _BestReport(status, start, end, precision)
+        row, actors_, outlets_ = Consolidator.entry_rows(eid, a, ev)
+        rows.append(row)
+        actor_rows += actors_
+        outlet_rows += outlets_
+    _bulk(conn, entries, rows)
+    _bulk(conn, entry_actors, actor_rows)
+    _bulk(conn, entry_outlets, outlet_rows)
+    summary.rebuild(conn, rows)
+    conn.execute(store_meta.update().where(store_meta.c.key == "max_span").values(value=max_span(rows)))
+    return len(rows)
+
+
+@dataclass(frozen=True, slots=True)
+class _BestReport:
+    status: str
+    date_start: dt.date | None
+    date_end: dt.date | None
+    date_precision: str
+
+
+def _bulk(conn: Connection, table: sa.Table, rows: list[dict[str, Any]], size: int = 5000) -> None:
+    for i in range(0, len(rows), size):
+        conn.execute(table.insert(), rows[i : i + size])
+
+
+_decoder = msgspec.json.Decoder(Event)

@@ -8,6 +8,7 @@ per happening with its filter columns, and nothing per entry that grows with its
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 metadata = sa.MetaData()
 
@@ -195,3 +196,24 @@ outlet_counts = sa.Table(
     sa.Column("outlet", sa.String(200), primary_key=True),
     sa.Column("n", sa.Integer, nullable=False),
 )
+
+
+def create_full_text(conn: Connection) -> None:
+    """The full-text index over every report's evidence and its article's title.
+
+    SQLite: a contentless FTS5 table keyed by the events' rowid (the index only, no second copy of the
+    text); PostgreSQL: GIN expression indexes. Neither is a table the metadata describes.
+    """
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(body, content='', "
+            "tokenize='unicode61 remove_diacritics 2')"
+        )
+    elif conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(
+            "CREATE INDEX IF NOT EXISTS ix_events_fts ON events USING gin (to_tsvector('english', evidence))"
+        )
+        conn.exec_driver_sql(
+            "CREATE INDEX IF NOT EXISTS ix_articles_fts ON articles "
+            "USING gin (to_tsvector('english', coalesce(title, '')))"
+        )

@@ -26,22 +26,20 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from timeline.codes import cameo_code, plover_code
-from timeline.consolidate import assign, combined_confidence, key_of, source_of, source_order
-from timeline.models import STATUSES, ArticleRecord, Entry, Event, Source
+from timeline.consolidate import combined_confidence, key_of, source_of, source_order
+from timeline.models import EVENT_TYPES, STATUSES, ArticleRecord, Entry, Event, Source
 from timeline.query import EventFilter, decode_cursor, encode_cursor
-from timeline.store import summary
-from timeline.store.entries import Agg, Consolidator, max_span, mention_agg, sort_keys
+from timeline.store.entries import Consolidator, rebuild_all, sort_keys
 from timeline.store.schema import (
     actor_counts,
     articles,
+    create_full_text,
     entries,
     entry_actors,
     entry_counts,
     entry_outlets,
     event_actors,
     events,
-    key_agents,
-    key_outlets,
     keys,
     metadata,
     outlet_counts,
@@ -119,38 +117,35 @@ class Store:
         return self.engine.dialect.name
 
     def create_schema(self) -> None:
-        """Create the tables, the full-text index and the version row when they do not exist yet."""
+        """Bring the database to the newest schema: built from the metadata when empty, else migrated.
+
+        Several processes may start at once against one PostgreSQL: an advisory lock lets one do it.
+        """
+        from timeline.store import migrations
+
         try:
-            metadata.create_all(self.engine)
-            with self.engine.begin() as conn:
-                if self.dialect == "sqlite":
-                    # contentless: the index only, keyed by the events table's rowid (evidence + title)
-                    conn.exec_driver_sql(
-                        "CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(body, content='', "
-                        "tokenize='unicode61 remove_diacritics 2')"
-                    )
-                elif self.dialect == "postgresql":
-                    conn.exec_driver_sql(
-                        "CREATE INDEX IF NOT EXISTS ix_events_fts ON events "
-                        "USING gin (to_tsvector('english', evidence))"
-                    )
-                    conn.exec_driver_sql(
-                        "CREATE INDEX IF NOT EXISTS ix_articles_fts ON articles "
-                        "USING gin (to_tsvector('english', coalesce(title, '')))"
-                    )
-                for name in ("version", "max_span"):
-                    if conn.execute(sa.select(store_meta.c.value).where(store_meta.c.key == name)).first() is None:
+            with self.engine.connect() as conn:
+                conn.execution_options(timeline_write=True)
+                with conn.begin():
+                    if self.dialect == "postgresql":
+                        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_lock_id("schema"))))
+                    if "articles" in sa.inspect(conn).get_table_names():
+                        migrations.upgrade_connection(conn)
+                    else:
+                        metadata.create_all(conn)
+                        create_full_text(conn)
+                        migrations.stamp_head(conn)
+                    for name in ("version", "max_span"):
                         conn.execute(_insert_ignore(self.dialect, store_meta, ["key"]).values(key=name, value=0))
         except sa.exc.OperationalError as exc:
             raise StoreError(f"cannot open the database {self.engine.url!r}: {exc.orig}") from None
-        except sa.exc.IntegrityError:
-            pass  # another process created the version row first
 
     def drop_schema(self) -> None:
         """Drop every table (tests use this to start clean)."""
         with self.engine.begin() as conn:
             if self.dialect == "sqlite":
                 conn.exec_driver_sql("DROP TABLE IF EXISTS events_fts")
+            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
         metadata.drop_all(self.engine)
 
     # -- writing ----------------------------------------------------------------------
@@ -245,61 +240,8 @@ class Store:
             return conn.execute(sa.select(store_meta.c.value).where(store_meta.c.key == "version")).scalar() or 0
 
     def rebuild_entries(self) -> int:
-        """Group every stored mention from scratch (after a change to the rules); returns the entry count.
-
-        Keys and entries are computed in memory from the events and written in bulk, so a
-        rebuild is a few passes over the events, not a replay of every write.
-        """
-
-        def work(conn: Connection) -> int:
-            for table in (entry_actors, entry_outlets, entries, key_outlets, key_agents, keys):
-                conn.execute(table.delete())
-            key_rows: dict[str, Any] = {}
-            key_aggs: dict[str, Agg] = {}
-            outlet_n: dict[tuple[str, str], int] = defaultdict(int)
-            best_rows: dict[str, Event] = {}
-            for (payload,) in conn.execute(sa.select(events.c.payload).order_by(events.c.id)).yield_per(5000):
-                e = _decode(payload)
-                k = key_of(e)
-                key_rows.setdefault(k.id, k)
-                agg = mention_agg(e, k)
-                if k.id in key_aggs:
-                    key_aggs[k.id].merge(agg)
-                else:
-                    key_aggs[k.id] = agg
-                if e.outlet:
-                    outlet_n[(k.id, e.outlet)] += 1
-                best_rows[e.id] = e
-            entry_of = assign(key_rows.values())
-            _bulk(conn, keys, [_key_row(key_rows[kid], a, entry_of[kid]) for kid, a in key_aggs.items()])
-            _bulk(conn, key_agents, [
-                {"type": k.type, "code": c, "tier": k.tier, "lo": k.lo, "hi": k.hi, "key_id": k.id}
-                for k in key_rows.values() if k.lo is not None for c in k.agents
-            ])  # fmt: skip
-            _bulk(conn, key_outlets, [{"key_id": kid, "outlet": o, "n": n} for (kid, o), n in outlet_n.items()])
-            by_entry: dict[str, Agg] = {}
-            for kid, a in key_aggs.items():
-                eid = entry_of[kid]
-                if eid in by_entry:
-                    by_entry[eid].merge(a)
-                else:
-                    by_entry[eid] = Agg(type=a.type)
-                    by_entry[eid].merge(a)
-            writer = Consolidator(conn)
-            rows, actor_rows, outlet_rows = [], [], []
-            for eid, a in by_entry.items():
-                row, actors_, outlets_ = writer.entry_rows(eid, a, best_rows[a.best[-16:]])
-                rows.append(row)
-                actor_rows += actors_
-                outlet_rows += outlets_
-            _bulk(conn, entries, rows)
-            _bulk(conn, entry_actors, actor_rows)
-            _bulk(conn, entry_outlets, outlet_rows)
-            summary.rebuild(conn, rows)
-            conn.execute(store_meta.update().where(store_meta.c.key == "max_span").values(value=max_span(rows)))
-            return len(rows)
-
-        return self._write(work, ["veto", "visit", "phone_call", "expulsion", "recall"])
+        """Group every stored mention from scratch (after a change to the rules); returns the entry count."""
+        return self._write(rebuild_all, EVENT_TYPES)
 
     # -- reading entries ----------------------------------------------------------------
 
@@ -666,11 +608,6 @@ def _insert_ignore(dialect: str, table: sa.Table, index: list[str]) -> Any:
     return table.insert()
 
 
-def _bulk(conn: Connection, table: sa.Table, rows: list[dict[str, Any]], size: int = 5000) -> None:
-    for i in range(0, len(rows), size):
-        conn.execute(table.insert(), rows[i : i + size])
-
-
 def _batches(query: Callable[[EventFilter], EventPage | EntryPage], f: EventFilter, batch: int) -> Iterator[Any]:
     """Follow the cursor through every page, yielding items one by one."""
     cur = msgspec.structs.replace(f, limit=batch)
@@ -713,14 +650,6 @@ def _bucket(day: dt.date, unit: str) -> dt.date:
     if unit == "year":
         return dt.date(day.year, 1, 1)
     return day
-
-
-def _key_row(k: Any, a: Agg, eid: str) -> dict[str, object]:
-    return {
-        "id": k.id, "type": k.type, "tier": k.tier, "lo": k.lo, "hi": k.hi, "agents": ";".join(k.agents),
-        "targets": ";".join(k.targets), "entry_id": eid, "n": a.n, "log_miss": a.log_miss, "occurred": a.occurred,
-        "best": a.best, "first_reported": a.first, "last_reported": a.last,
-    }  # fmt: skip
 
 
 def _event_row(e: Event) -> dict[str, object]:

@@ -27,11 +27,15 @@ HERE = Path(__file__).resolve().parent
 BASELINE = "0001"
 
 
+FULL_TEXT_TABLES = ("entries_fts", "events_fts")
+FULL_TEXT_INDEXES = ("ix_entries_fts", "ix_events_fts", "ix_articles_fts")
+
+
 def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
-    """What migrations manage: the full-text objects are made by hand (FTS5, a GIN expression index)."""
-    if type_ == "table" and name is not None and name.startswith("entries_fts"):
+    """What migrations manage: the full-text objects are made by hand (FTS5 tables, GIN expression indexes)."""
+    if type_ == "table" and name is not None and name.startswith(FULL_TEXT_TABLES):
         return False
-    return not (type_ == "index" and name == "ix_entries_fts")
+    return not (type_ == "index" and name in FULL_TEXT_INDEXES)
 
 
 def config(connection: Connection | None = None, url: str | None = None) -> Config:
@@ -71,18 +75,24 @@ def differences(conn: Connection) -> list[Any]:
     return list(compare_metadata(ctx, metadata))
 
 
+def stamp_head(conn: Connection) -> None:
+    """Record that a database just built from the metadata is at the newest revision."""
+    command.stamp(config(conn), "head")
+
+
 def upgrade(engine: Engine, revision: str = "head") -> str | None:
     """Bring the database to ``revision``; returns the revision it is at afterwards."""
     with engine.begin() as conn:
-        tables = set(sa.inspect(conn).get_table_names())
-        cfg = config(conn)
-        if "alembic_version" not in tables and "articles" in tables:
-            # made by create_all, not by migrations: the current metadata's schema is head, anything
-            # older is what create_all made before migrations existed, the baseline revision
-            command.stamp(cfg, "head" if not differences(conn) else BASELINE)
-        elif revision == "head" and current(conn) not in (None, head()) and not differences(conn):
-            # create_all (Store.create_schema) already made the newer tables of a database that was
-            # behind: only the version is stale. A revision that moves data must not count on this.
-            command.stamp(cfg, "head")
-        command.upgrade(cfg, revision)
-        return current(conn)
+        return upgrade_connection(conn, revision)
+
+
+def upgrade_connection(conn: Connection, revision: str = "head") -> str | None:
+    """``upgrade`` inside the caller's transaction (``Store.create_schema`` holds a lock around it)."""
+    tables = set(sa.inspect(conn).get_table_names())
+    cfg = config(conn)
+    if "alembic_version" not in tables and "articles" in tables:
+        # a database from before migrations: the baseline revision is what create_all made then (one
+        # already equal to the metadata was made by create_all since, and is at head)
+        command.stamp(cfg, "head" if not differences(conn) else BASELINE)
+    command.upgrade(cfg, revision)
+    return current(conn)
