@@ -62,6 +62,7 @@ CLAUSE_BREAK_RE = re.compile(
     r"\b(?:after|before|since|when|while|following|until|as|which|who|whom|that|because|amid|ahead|despite|"
     r"said|says|told|announced|added|where|if|whether|to \w+ed)\b|[;:(]"
 )
+EARLIER_ONE_RE = re.compile(r"\b(?:previous(?:ly)?|earlier|prior|last time|first time|once again|again)\b", re.I)
 # "in March 2019, when the premier visited Rome": the date the subordinate clause hangs on
 WHEN_RE = re.compile(r"\s*,?\s*when\b")
 
@@ -176,8 +177,8 @@ def same_happening_date(art: Article, sents: list[Sentence], sent: Sentence, exp
     # a vote is often told a few paragraphs after the veto; other happenings right after their lead
     for other in sents[i + 1 : i + (5 if kind == "veto" else 3)]:
         m = regex.search(other.text)
-        if m is None:
-            continue
+        if m is None or EARLIER_ONE_RE.search(other.text):
+            continue  # "Russia had previously used its veto on Thursday": another, earlier happening
         start = other.start + m.start()
         if m.group("poss"):
             near = [e for e in exprs if e.start == start and e.kind != "vague"]
