@@ -62,6 +62,7 @@ CLAUSE_BREAK_RE = re.compile(
     r"\b(?:after|before|since|when|while|following|until|as|which|who|whom|that|because|amid|ahead|despite|"
     r"said|says|told|announced|added|where|if|whether|to \w+ed)\b|[;:(]"
 )
+ALSO_RE = re.compile(r"\balso\b", re.IGNORECASE)
 EARLIER_ONE_RE = re.compile(r"\b(?:previous(?:ly)?|earlier|prior|last time|first time|once again|again)\b", re.I)
 # "in March 2019, when the premier visited Rome": the date the subordinate clause hangs on
 WHEN_RE = re.compile(r"\s*,?\s*when\b")
@@ -111,6 +112,9 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
     later = same_happening_date(art, sents, sent, exprs, pattern.type, tense)
     if later is not None:
         return later, "context"
+    also = also_date(art, sents, sent, own, exprs, tense)
+    if also is not None:
+        return also, "anchor"
     node = clause or trig
     # "Ghana is to expel four diplomats": the infinitive's clause is the "is" it hangs on
     to_be = node.tag_ == "VB" and node.dep_ == "xcomp" and lemma(node.head) == "be"
@@ -151,6 +155,31 @@ def lone_day(text: str, own: list[dates.TimeExpr], trig_at: int, node: Token) ->
     if CLAUSE_BREAK_RE.search(text[lo:hi]):
         return []
     return [e]
+
+
+def is_stamp(text: str, expr: dates.TimeExpr) -> bool:
+    """Whether ``expr`` is a page's own date stamped before its first line ("date 2025-05-09 New Delhi: ...")."""
+    return expr.start < 24 and text[: expr.start].strip() == "date"
+
+
+def also_date(art: Article, sents: list[Sentence], sent: Sentence, own: list[dates.TimeExpr],
+               exprs: list[dates.TimeExpr], tense: dates.Tense) -> dates.Resolved | None:  # fmt: skip
+    """The day of the sentence before, for an undated "also" sentence that continues it.
+
+    "Jaishankar on Thursday night spoke to Rubio. The minister also had a phone conversation with
+    Kallas": the same evening. Only a previous sentence with exactly one day counts.
+    """
+    if own or not ALSO_RE.search(sent.text):
+        return None
+    prev = previous(sents, sent)
+    if prev is None:
+        return None
+    days = [e for e in exprs if prev.start <= e.start and e.end <= prev.end and e.kind != "vague"
+            and not is_stamp(art.text, e)]  # fmt: skip
+    if len(days) != 1 or days[0].kind not in {"weekday", "absolute", "relative_day"}:
+        return None
+    res = dates.resolve(days[0], art.published, tense or "past", anchor_before(exprs, days[0].start, art.published))
+    return res if res.start is not None and res.precision == "day" else None
 
 
 def when_clause_date(text: str, own: list[dates.TimeExpr], trig_at: int) -> list[dates.TimeExpr]:
