@@ -10,6 +10,7 @@ from dataclasses import replace
 from spacy.tokens import Doc, Span, Token
 
 from timeline.extract import dates
+from timeline.extract.home import wire_dateline
 from timeline.extract.sentences import Sentence, following, previous
 from timeline.extract.status import REPORTING_VERBS
 from timeline.extract.syntax import governing_verb, lemma
@@ -62,6 +63,8 @@ CLAUSE_BREAK_RE = re.compile(
     r"\b(?:after|before|since|when|while|following|until|as|which|who|whom|that|because|amid|ahead|despite|"
     r"said|says|told|announced|added|where|if|whether|to \w+ed)\b|[;:(]"
 )
+# "..., Kazinform has learnt from the press service": agencies' own reporting verbs
+LEAD_REPORTING = REPORTING_VERBS | {"learn", "learnt"}
 ALSO_RE = re.compile(r"\balso\b", re.IGNORECASE)
 EARLIER_ONE_RE = re.compile(r"\b(?:previous(?:ly)?|earlier|prior|last time|first time|once again|again)\b", re.I)
 # "in March 2019, when the premier visited Rome": the date the subordinate clause hangs on
@@ -119,8 +122,12 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
     # "Ghana is to expel four diplomats": the infinitive's clause is the "is" it hangs on
     to_be = node.tag_ == "VB" and node.dep_ == "xcomp" and lemma(node.head) == "be"
     top = node.head if to_be else node
-    main_clause = top.dep_ in {"ROOT", "conj"} or (top.dep_ == "ccomp" and top.head.lemma_.lower() in REPORTING_VERBS)
+    main_clause = top.dep_ in {"ROOT", "conj"} or (top.dep_ == "ccomp" and lemma(top.head) in LEAD_REPORTING)
     news_tense = node.tag_ in {"VBZ", "VBP", "VBG", "VBN"} or to_be
+    # an agency's dispatch tells today's news in the past tense: "ASTANA. KAZINFORM - Tokayev had a call with ..."
+    line_start = art.text.rfind("\n", 0, sent.start) + 1
+    if node.tag_ == "VBD" and (art.source is not None or wire_dateline(art.text[line_start : sent.end])):
+        news_tense = True
     # a lead that dates something else ("according to a statement issued Tuesday") is not dated by the paper
     dated_other = any(e.kind != "vague" for e in own)
     if pub and main_clause and is_lead(sents, sent) and news_tense and not dated_other:

@@ -122,7 +122,7 @@ LEADING_DATELINE_RE = re.compile(
     rf"^(?:date \d{{4}}-\d\d-\d\d\s+)?(?P<place>[A-Z][A-Za-z'’.\-]+(?: [A-Z][A-Za-z'’.\-]+){{0,2}})\s*"
     rf"(?:,\s*(?P<region>[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){{0,2}}))?"
     rf"(?P<date>,?\s*(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})(?:,?\s*\d{{4}})?\.?)?"
-    rf"\s*(?P<agency>\([A-Za-z .]+\)|/[A-Za-z]+/)?\s*(?::|—|–|--?)\s+"
+    rf"\s*(?P<agency>\([A-Za-z .]+\)|/[A-Za-z]+/|\.\s*[A-Z]{{3,}}(?: [A-Z]{{2,}})?)?\s*(?::|—|–|--?)\s+"
 )
 
 
@@ -142,6 +142,12 @@ def dateline_end(text: str, gaz: Gazetteer) -> int:
     if _place_state(place, gaz) is None and _place_state(m.group("region"), gaz) is None and not place.isupper():
         return 0
     return m.end()
+
+
+def wire_dateline(text: str) -> bool:
+    """Whether ``text`` opens with an agency's dateline ("NUR-SULTAN. KAZINFORM –", "DHAKA, May 9 (BSS):")."""
+    m = LEADING_DATELINE_RE.match(text.lstrip())
+    return m is not None and (m.group("agency") is not None or bool(re.search(r"\.\s+[A-Z]{3,}$", m.group("place"))))
 
 
 def blank_dateline(text: str, gaz: Gazetteer) -> str:
