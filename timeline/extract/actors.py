@@ -118,20 +118,27 @@ def trie_pattern(names: Iterable[str]) -> str:
     longer one does not end at a word boundary).
     """
     trie: dict[str, dict] = {}  # type: ignore[type-arg]
-    for name in names:
+    for name in sorted(names):
         node = trie
         for ch in name:
             node = node.setdefault(ch, {})
         node[""] = {}
 
+    escaped: dict[str, str] = {}
+
+    def esc(ch: str) -> str:
+        if ch not in escaped:
+            escaped[ch] = re.escape(ch)
+        return escaped[ch]
+
     def emit(node: dict) -> str:  # type: ignore[type-arg]
         ends = "" in node
-        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        branches = [esc(ch) + emit(child) for ch, child in node.items() if ch]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
         if ends:
-            atom = len(branches) == 1 and len(node) == 2 and body == re.escape(next(c for c in node if c))
+            atom = len(branches) == 1 and len(node) == 2 and body == esc(next(c for c in node if c))
             return body + "?" if atom else "(?:" + body + ")?"
         return body
 

@@ -10,6 +10,7 @@ from dataclasses import replace
 from spacy.tokens import Doc, Span, Token
 
 from timeline.extract import dates
+from timeline.extract.home import wire_dateline
 from timeline.extract.sentences import Sentence, following, previous
 from timeline.extract.status import REPORTING_VERBS
 from timeline.extract.syntax import governing_verb, lemma
@@ -62,6 +63,10 @@ CLAUSE_BREAK_RE = re.compile(
     r"\b(?:after|before|since|when|while|following|until|as|which|who|whom|that|because|amid|ahead|despite|"
     r"said|says|told|announced|added|where|if|whether|to \w+ed)\b|[;:(]"
 )
+# "..., Kazinform has learnt from the press service": agencies' own reporting verbs
+LEAD_REPORTING = REPORTING_VERBS | {"learn", "learnt"}
+ALSO_RE = re.compile(r"\balso\b", re.IGNORECASE)
+EARLIER_ONE_RE = re.compile(r"\b(?:previous(?:ly)?|earlier|prior|last time|first time|once again|again)\b", re.I)
 # "in March 2019, when the premier visited Rome": the date the subordinate clause hangs on
 WHEN_RE = re.compile(r"\s*,?\s*when\b")
 
@@ -110,12 +115,19 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
     later = same_happening_date(art, sents, sent, exprs, pattern.type, tense)
     if later is not None:
         return later, "context"
+    also = also_date(art, sents, sent, own, exprs, tense)
+    if also is not None:
+        return also, "anchor"
     node = clause or trig
     # "Ghana is to expel four diplomats": the infinitive's clause is the "is" it hangs on
     to_be = node.tag_ == "VB" and node.dep_ == "xcomp" and lemma(node.head) == "be"
     top = node.head if to_be else node
-    main_clause = top.dep_ in {"ROOT", "conj"} or (top.dep_ == "ccomp" and top.head.lemma_.lower() in REPORTING_VERBS)
+    main_clause = top.dep_ in {"ROOT", "conj"} or (top.dep_ == "ccomp" and lemma(top.head) in LEAD_REPORTING)
     news_tense = node.tag_ in {"VBZ", "VBP", "VBG", "VBN"} or to_be
+    # an agency's dispatch tells today's news in the past tense: "ASTANA. KAZINFORM - Tokayev had a call with ..."
+    line_start = art.text.rfind("\n", 0, sent.start) + 1
+    if node.tag_ == "VBD" and (art.source is not None or wire_dateline(art.text[line_start : sent.end])):
+        news_tense = True
     # a lead that dates something else ("according to a statement issued Tuesday") is not dated by the paper
     dated_other = any(e.kind != "vague" for e in own)
     if pub and main_clause and is_lead(sents, sent) and news_tense and not dated_other:
@@ -152,6 +164,31 @@ def lone_day(text: str, own: list[dates.TimeExpr], trig_at: int, node: Token) ->
     return [e]
 
 
+def is_stamp(text: str, expr: dates.TimeExpr) -> bool:
+    """Whether ``expr`` is a page's own date stamped before its first line ("date 2025-05-09 New Delhi: ...")."""
+    return expr.start < 24 and text[: expr.start].strip() == "date"
+
+
+def also_date(art: Article, sents: list[Sentence], sent: Sentence, own: list[dates.TimeExpr],
+               exprs: list[dates.TimeExpr], tense: dates.Tense) -> dates.Resolved | None:  # fmt: skip
+    """The day of the sentence before, for an undated "also" sentence that continues it.
+
+    "Jaishankar on Thursday night spoke to Rubio. The minister also had a phone conversation with
+    Kallas": the same evening. Only a previous sentence with exactly one day counts.
+    """
+    if own or not ALSO_RE.search(sent.text):
+        return None
+    prev = previous(sents, sent)
+    if prev is None:
+        return None
+    days = [e for e in exprs if prev.start <= e.start and e.end <= prev.end and e.kind != "vague"
+            and not is_stamp(art.text, e)]  # fmt: skip
+    if len(days) != 1 or days[0].kind not in {"weekday", "absolute", "relative_day"}:
+        return None
+    res = dates.resolve(days[0], art.published, tense or "past", anchor_before(exprs, days[0].start, art.published))
+    return res if res.start is not None and res.precision == "day" else None
+
+
 def when_clause_date(text: str, own: list[dates.TimeExpr], trig_at: int) -> list[dates.TimeExpr]:
     """The date a "when" clause holding the trigger hangs on: "in March 2019, when the premier visited Rome"."""
     for e in own:
@@ -176,8 +213,8 @@ def same_happening_date(art: Article, sents: list[Sentence], sent: Sentence, exp
     # a vote is often told a few paragraphs after the veto; other happenings right after their lead
     for other in sents[i + 1 : i + (5 if kind == "veto" else 3)]:
         m = regex.search(other.text)
-        if m is None:
-            continue
+        if m is None or EARLIER_ONE_RE.search(other.text):
+            continue  # "Russia had previously used its veto on Thursday": another, earlier happening
         start = other.start + m.start()
         if m.group("poss"):
             near = [e for e in exprs if e.start == start and e.kind != "vague"]

@@ -67,7 +67,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ("dm", rf"\b(?:the )?{_d('d1')} (?:of )?{_m('m1')}(?:,? {_y('y')})?\b"),
     ("my", rf"\b{_m('m1')},? {_y('y')}\b"),
     # "since", "by" and "until" mark a period's edge or a deadline, never when the event happened
-    ("m", rf"\b(?:(?i:in|during|early|late|mid|mid-|end of|beginning of) ){_m('m1')}\b(?! \d)"),
+    ("m", rf"\b(?:(?i:in|during|early|late|mid|mid-|end of|beginning of) |"
+          rf"(?P<mrel>(?i:last|this|next|past|coming) )){_m('m1')}\b(?! \d)"),
     ("y", rf"\b(?i:in|during|by|of|early|late|mid-) {_y('y')}\b(?![-\d])"),
     ("weekday", rf"\b(?:(?P<wmod>last|this|next|past|coming|on|On|Last|This|Next) )?{_WEEKDAY}\b"),
     ("today", r"\b(?P<word>[Tt]oday|[Tt]onight|[Yy]esterday|[Tt]omorrow|[Ll]ast night)\b"),
@@ -153,7 +154,8 @@ def _build(name: str, m: re.Match[str], offset: int) -> TimeExpr | None:
     if name == "my":
         return TimeExpr(start, end, text, "absolute", year, _month(g["m1"]))
     if name == "m":
-        return TimeExpr(start, end, text, "absolute", None, _month(g["m1"]))
+        rel = (g.get("mrel") or "").strip().lower() or None
+        return TimeExpr(start, end, text, "absolute", None, _month(g["m1"]), modifier=rel)
     if name == "y":
         return TimeExpr(start, end, text, "absolute", year)
     if name == "weekday":
@@ -280,6 +282,13 @@ def _resolve(expr: TimeExpr, published: dt.date | None, tense: Tense, anchor: dt
                 if published is None:
                     return vague
                 year = _pick_year(expr.month, 1, published.replace(day=1), tense)
+                # "last January" is the latest January before this month, "next March" the first after it
+                if expr.modifier in {"last", "past"}:
+                    year = published.year if expr.month < published.month else published.year - 1
+                elif expr.modifier in {"next", "coming"}:
+                    year = published.year if expr.month > published.month else published.year + 1
+                elif expr.modifier == "this":
+                    year = published.year
             return Resolved(dt.date(year, expr.month, 1), None, "month", expr.text)
         year = expr.year
         if year is None:

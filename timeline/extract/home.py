@@ -31,6 +31,11 @@ DATELINE_RE = re.compile(
     rf"(?:,?\s*(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})(?:,?\s*\d{{4}})?\.?)?"
     rf"\s*(?:\([A-Za-z .]+\)|/[A-Za-z]+/)?\s*(?::|—|–|--?)\s"
 )
+# Titles of bodies rather than people: an article's unnamed "the Foreign Ministry" is its home's
+AGENCY_TITLES = frozenset({
+    "foreign ministry", "ministry of foreign affairs", "foreign affairs ministry", "mfa", "mofa", "foreign office",
+    "presidency", "prime minister's office", "pmo", "federal government", "government",
+})  # fmt: skip
 WIRE_RE = re.compile(r"\b(?:Reuters|AFP|Agence France-Presse|Associated Press|AP|Bloomberg|dpa)\b")
 THE_RE = re.compile(r"\b[Tt]he\s+$")
 QUALIFIER_GAP_RE = re.compile(r"^(?:\s*(?:'s|’s|')?\s*)$")
@@ -47,21 +52,23 @@ class ArticleContext:
     """What an article says about where it speaks from."""
 
     home: str | None
-    # (offset, title, state): titles qualified by a state earlier in the article
+    # (offset, title, state): titles qualified by a state earlier in the article, and people by their office
     qualified: tuple[tuple[int, str, str], ...] = ()
+    # whether the article itself names its home state (beyond the dateline)
+    home_named: bool = False
 
     def state_for(self, title: str, pos: int) -> str | None:
-        """The state an unnamed ``title`` at ``pos`` stands for: home, else the same title qualified earlier.
+        """The state an unnamed ``title`` at ``pos`` stands for.
 
-        Home comes first: an article from Islamabad that names "the President of Iran" still means
-        Pakistan's prime minister by "the prime minister".
+        Agencies ("the Foreign Ministry", "the government") are the home state's, else the same
+        agency qualified earlier. A person's title ("the president") is the home state's when the
+        article speaks of its home (an Islamabad story that names "the President of Iran" still means
+        Pakistan's by "the prime minister"); in a story about abroad it is the last one named.
         """
-        if self.home is not None:
-            return self.home
-        for offset, words, code in reversed(self.qualified):
-            if offset < pos and words == title:
-                return code
-        return None
+        earlier = next((c for o, w, c in reversed(self.qualified) if o < pos and w == title), None)
+        if title in AGENCY_TITLES or self.home_named:
+            return self.home or earlier
+        return earlier or self.home
 
 
 @functools.cache
@@ -115,7 +122,7 @@ LEADING_DATELINE_RE = re.compile(
     rf"^(?:date \d{{4}}-\d\d-\d\d\s+)?(?P<place>[A-Z][A-Za-z'’.\-]+(?: [A-Z][A-Za-z'’.\-]+){{0,2}})\s*"
     rf"(?:,\s*(?P<region>[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){{0,2}}))?"
     rf"(?P<date>,?\s*(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})(?:,?\s*\d{{4}})?\.?)?"
-    rf"\s*(?P<agency>\([A-Za-z .]+\)|/[A-Za-z]+/)?\s*(?::|—|–|--?)\s+"
+    rf"\s*(?P<agency>\([A-Za-z .]+\)|/[A-Za-z]+/|\.\s*[A-Z]{{3,}}(?: [A-Z]{{2,}})?)?\s*(?::|—|–|--?)\s+"
 )
 
 
@@ -135,6 +142,12 @@ def dateline_end(text: str, gaz: Gazetteer) -> int:
     if _place_state(place, gaz) is None and _place_state(m.group("region"), gaz) is None and not place.isupper():
         return 0
     return m.end()
+
+
+def wire_dateline(text: str) -> bool:
+    """Whether ``text`` opens with an agency's dateline ("NUR-SULTAN. KAZINFORM –", "DHAKA, May 9 (BSS):")."""
+    m = LEADING_DATELINE_RE.match(text.lstrip())
+    return m is not None and (m.group("agency") is not None or bool(re.search(r"\.\s+[A-Z]{3,}$", m.group("place"))))
 
 
 def blank_dateline(text: str, gaz: Gazetteer) -> str:
@@ -170,7 +183,15 @@ def article_context(art: Article, gaz: Gazetteer, found: list[ActorMention]) -> 
             q = _qualifier(art.text, m, others)
             if q is not None and q.kind != "person" and len(q.code()) == 3:
                 qualified.append((m.start, m.entries[0].name, q.code()))
-    return ArticleContext(home, tuple(qualified))
+        elif m.kind == "person" and m.entries[0].office:
+            # "Biden arrived in Tokyo ... the president said": a named holder of the office
+            entry = m.resolve(art.published)
+            qualified.append((m.start, (entry.office or "").lower(), entry.code))
+    head = dateline_end(art.text, gaz)
+    home_named = home is not None and any(
+        m.start >= head and m.kind in {"state", "demonym", "seat"} and m.code() == home for m in found
+    )
+    return ArticleContext(home, tuple(qualified), home_named)
 
 
 def resolve_titles(text: str, found: list[ActorMention], ctx: ArticleContext, offset: int = 0) -> list[ActorMention]:

@@ -212,6 +212,12 @@ class RoleFinder:
                             found += self.np_actors(w, mentions, on)
         if pattern.type == "phone_call":
             found += self.call_partners(trig, clause, mentions, on)
+        if not found and pattern.type == "recall" and trig.pos_ == "VERB":
+            # "The government recalled Portugal's ambassador to Angola": the envoy's state recalls
+            for o in objects(trig):
+                for c in o.children:
+                    if c.dep_ == "poss" and c.pos_ != "PRON":
+                        found += [a for a in self.np_actors(c, mentions, on) if a[1].kind in STATE_KINDS]
         if pattern.type == "visit":
             found = [(c, m) for c, m in found if m.kind != "demonym" or official_head(doc, m)]
         found = [(c, m) for c, m in found if m.kind != "city"]

@@ -116,10 +116,12 @@ class Store:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
-    def create_schema(self) -> None:
+    def create_schema(self, migrate: bool = True) -> None:
         """Bring the database to the newest schema: built from the metadata when empty, else migrated.
 
-        Several processes may start at once against one PostgreSQL: an advisory lock lets one do it.
+        With ``migrate=False`` (API workers starting) an existing database is left as it is, for
+        ``timeline db upgrade`` to move and ``/readyz`` to report. Several processes may start at
+        once against one PostgreSQL: an advisory lock lets one of them do the work.
         """
         from timeline.store import migrations
 
@@ -130,13 +132,15 @@ class Store:
                     if self.dialect == "postgresql":
                         conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_lock_id("schema"))))
                     if "articles" in sa.inspect(conn).get_table_names():
-                        migrations.upgrade_connection(conn)
+                        if migrate:
+                            migrations.upgrade_connection(conn)
                     else:
                         metadata.create_all(conn)
                         create_full_text(conn)
                         migrations.stamp_head(conn)
-                    for name in ("version", "max_span"):
-                        conn.execute(_insert_ignore(self.dialect, store_meta, ["key"]).values(key=name, value=0))
+                    if migrations.current(conn) == migrations.head():
+                        for name in ("version", "max_span"):
+                            conn.execute(_insert_ignore(self.dialect, store_meta, ["key"]).values(key=name, value=0))
         except sa.exc.OperationalError as exc:
             raise StoreError(f"cannot open the database {self.engine.url!r}: {exc.orig}") from None
 

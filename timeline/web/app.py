@@ -86,7 +86,8 @@ def create_app(
     )
 
     def on_startup() -> None:
-        store.create_schema()
+        # an empty database is built here; an older one waits for `timeline db upgrade` (/readyz says so)
+        store.create_schema(migrate=False)
         if not tokens:
             log.warning("no API tokens: every write will get 401 (create one with: timeline token create)")
 
