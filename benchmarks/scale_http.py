@@ -39,14 +39,19 @@ class Server:
     log: Path
 
     def peak_rss_mb(self) -> float | None:
-        """The process's peak resident memory (VmHWM), in MB, while it still runs."""
-        try:
-            for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-        except OSError:
-            return None
+        """The server's peak resident memory so far, in MB."""
+        return peak_rss_mb(self.proc.pid)
+
+
+def peak_rss_mb(pid: int) -> float | None:
+    """A running process's peak resident memory (VmHWM), in MB; None once it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
         return None
+    return None
 
 
 @contextlib.contextmanager
