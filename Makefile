@@ -28,6 +28,8 @@ openapi: setup
 	$(BIN)/timeline openapi
 
 bench: setup
+	$(BIN)/python benchmarks/realworld/run.py score --split test --calibration
+	$(BIN)/python benchmarks/realworld/run.py score --split dev
 	$(BIN)/python benchmarks/extraction.py
 	$(BIN)/python benchmarks/calibration.py benchmarks/heldout.jsonl tests/cases/sentences.jsonl
 	$(BIN)/python benchmarks/export_memory.py

@@ -36,11 +36,11 @@ def timeline_split(text: str, page: Page) -> list[Article]:
     """
     title, body = first_title(text)
     body = body.lstrip("\n")
-    published, source, basis = page.published, None, "page"
+    published, source, basis, place = page.published, None, "page", None
     line = find_dateline(body)
     if line is not None:
         body = body[line.end :]  # metadata, not a sentence: it would confuse the parser about the subject
-        source = line.agency
+        source, place = line.agency, line.city
         when = _dateline_date(line.date, page.published)
         if when is not None:
             published, basis = when, "article"
@@ -55,6 +55,7 @@ def timeline_split(text: str, page: Page) -> list[Article]:
             source=source,
             attributions=find_attributions(body),
             date_basis=basis,  # type: ignore[arg-type]
+            dateline=place,
         )
     ]
 

@@ -143,3 +143,38 @@ def test_metadata_dates_with_dateparser() -> None:
     assert parse_date_string("June 11, 2012") == D(2012, 6, 11)
     assert parse_date_string("9 hours ago", base=dt.datetime(2021, 5, 11, 6, 0)) == D(2021, 5, 10)
     assert parse_date_string("not a date at all") is None
+
+
+EDGE_TEXTS = [
+    "yesterday", "tomorrow", "today", "last Monday", "next Friday", "one week ago", "two days later",
+    "last month", "next month", "last year", "next year", "this week", "the day before", "the next day",
+    "on December 31", "on January 1", "in March",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("pub", [dt.date.min, dt.date.max], ids=["0001-01-01", "9999-12-31"])
+@pytest.mark.parametrize("text", EDGE_TEXTS)
+def test_dates_at_the_ends_of_the_calendar_never_raise(text: str, pub: dt.date) -> None:
+    """A publication date of 0001-01-01 or 9999-12-31 resolves or drops a date, never raises."""
+    (expr,) = find_time_expressions(text)
+    for tense in (None, "past", "future"):
+        res = resolve(expr, pub, tense, anchor=pub)
+        assert (res.start is None) == (res.precision == "unknown")
+        if res.start is not None:
+            assert dt.date.min <= res.start <= dt.date.max
+
+
+def test_yesterday_before_the_first_day_is_dropped() -> None:
+    assert one("yesterday", dt.date.min).start is None
+    assert one("tomorrow", dt.date.max).start is None
+    assert one("tomorrow", dt.date.min).start == D(1, 1, 2)
+
+
+@pytest.mark.parametrize("pub", ["0001-01-01", "9999-12-31"])
+def test_extraction_at_the_ends_of_the_calendar(extract, pub: str) -> None:  # type: ignore[no-untyped-def]
+    text = ("Russia expelled two Latvian diplomats yesterday. Putin will start a two-day visit to Beijing tomorrow. "
+            "Macron will visit Algeria next year.")  # fmt: skip
+    events = extract(text, pub)
+    assert {e.type for e in events} == {"expulsion", "visit"}
+    for e in events:
+        assert e.date_start is None or (e.date_end or e.date_start) >= e.date_start

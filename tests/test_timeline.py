@@ -175,3 +175,21 @@ def test_bad_timeline_queries(client: TestClient) -> None:
     assert client.get("/timeline", params={"bucket": "decade"}).status_code == 400
     assert client.get("/timeline", params={"start": "soon"}).status_code == 400
     assert client.get("/timeline/ffffffffffffffff").status_code == 404
+
+
+def test_entries_csv_leads_back_to_the_articles(client: TestClient) -> None:
+    import pandas as pd
+
+    r = client.get("/timeline/export.csv", params={"type": "veto"})
+    assert r.headers["content-type"] == "text/csv; charset=utf-8"
+    row = pd.read_csv(io.StringIO(r.text), dtype=str).iloc[0]
+    assert (row["first_reported"], row["last_reported"]) == ("2019-12-18", "2019-12-22")
+    assert row["sources"] == "Wire A;Wire B;Wire C"
+
+
+def test_undated_entries_come_last_either_way(client: TestClient) -> None:
+    for sort in ("asc", "desc"):
+        items = client.get("/timeline", params={"type": "visit", "status": "all", "sort": sort}).json()["items"]
+        dated = [e["date_start"] for e in items if e["date_precision"] != "unknown"]
+        assert items[-1]["date_precision"] == "unknown" and len(dated) == len(items) - 1
+        assert dated == sorted(dated, reverse=sort == "desc")

@@ -50,6 +50,7 @@ AGENCIES = (
     "Reuters", "AP", "AFP", "Xinhua", "TASS", "RIA Novosti", "Bloomberg", "Anadolu", "Yonhap", "Kyodo", "dpa",
     "ANSA", "EFE", "PTI", "IANS", "ANI", "UPI", "Sputnik", "IRNA", "WAM", "SPA", "KUNA", "QNA", "MENA",
     "Interfax", "Ukrinform", "CNA", "Bernama", "Antara", "APA", "Trend", "BelTA", "Kazinform", "Prensa Latina",
+    "APP", "BSS", "GNA", "NAN", "Lusa", "SANA", "Petra", "ENA", "Agerpres", "PNA", "RSS", "NNN", "ABP",
 )  # fmt: skip
 _DATELINE = re.compile(
     r"^\s*(?P<city>[A-Z][A-Za-z.'’ -]{1,40}?)"

@@ -51,11 +51,12 @@ def first_title(text: str) -> tuple[str | None, str]:
     """A leading headline (a short line without final punctuation) and the text after it.
 
     The headline is kept apart: it restates the lead and would only add a vaguer copy of its events.
+    A line ending in a sentence stop, even inside a closing quote ('... of democracy."'), is the lead.
     """
     stripped = text.lstrip("\n")
     line, _, rest = stripped.partition("\n")
     candidate = line.strip().lstrip("#").strip()
-    if candidate and len(candidate) < 200 and not re.search(r"[.!?]\s*$", candidate) and rest.strip():
+    if candidate and len(candidate) < 200 and not re.search(r"[.!?][\"'”’)\]]*\s*$", candidate) and rest.strip():
         return candidate, rest
     return None, text
 

@@ -1,164 +1,286 @@
 """One timeline entry per real happening, however many articles and outlets report it.
 
-Mentions (``Event``s, one per article) of the same type whose actors agree in the
-same roles and whose dates overlap at their precision are one happening. The
-clustering is order-independent: dated mentions form connected components of that
-relation; an undated mention joins a dated component only when exactly one fits
-(otherwise it would glue two different visits together), and undated leftovers
-cluster among themselves.
+Mentions (``Event``s, one per article) are grouped first by their *key*: type, actors in
+their roles, and the window of days they can stand for. Every mention with the same key
+tells of the same happening, so the rules below work on keys, and the work they do
+depends on how many different ways a happening is reported, not on how many reports it has.
+
+The rules (a full rebuild and the store's incremental path keep to them exactly):
+
+1. Keys are tiered by how precisely they are dated: day or week (tier 0), month (1),
+   year (2), undated (3; the window is the time the article could look back to).
+2. Tier-0 keys that *relate* (same type, actors agreeing in their roles, overlapping
+   windows) form connected components: one happening each.
+3. Then tier by tier, a key of tier t joins the happening of the lower-tier keys it
+   relates to when exactly one happening fits; when none or several fit it stands as
+   its own entry. A vague mention therefore never bridges two happenings (no chaining).
+
+An entry's id is derived from its smallest tier-0 key (or, for a key standing alone,
+from that key), so ids survive re-ingestion, ingestion order and rebuilds, and change
+only when two happenings turn out to be one.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
-import itertools
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import msgspec
 
 from timeline.codes import cameo_code, plover_code
-from timeline.extract.dates import PRECISION_RANK, covered_days
+from timeline.extract.dates import PRECISION_RANK
 from timeline.models import Entry, Event, Source
-
-
-def interval(e: Event) -> tuple[dt.date, dt.date] | None:
-    """The days an event's date can stand for (None when undated).
-
-    A lead dated to its publication day may have happened the day before or after.
-    """
-    span = covered_days(e.date_start, e.date_end, e.date_precision)
-    if span is None or e.date_basis != "publication":
-        return span
-    return span[0] - dt.timedelta(days=1), span[1] + dt.timedelta(days=1)
-
-
-def actors_agree(a: Event, b: Event) -> bool:
-    """Same participants in the same roles (phone calls have no roles: two shared participants)."""
-    if a.type != b.type:
-        return False
-    if a.type == "phone_call":
-        pa, pb = set(a.agents) | set(a.targets), set(b.agents) | set(b.targets)
-        return len(pa & pb) >= min(2, len(pa), len(pb))
-    if not set(a.agents) & set(b.agents):
-        return False
-    return not (a.targets and b.targets) or bool(set(a.targets) & set(b.targets))
-
-
-def dates_agree(a: Event, b: Event) -> bool:
-    ia, ib = interval(a), interval(b)
-    if ia is None or ib is None:
-        return False
-    return ia[0] <= ib[1] and ib[0] <= ia[1]
-
 
 # How far back an undated mention ("has vetoed", "the recent visit") can reach, and how far ahead a
 # planned one ("the upcoming visit") can: an article cannot report what happened after it appeared.
 LOOKBACK = dt.timedelta(days=730)
 LOOKAHEAD = dt.timedelta(days=365)
 
-
-def _could_report(undated: Event, dated: Event) -> bool:
-    """Whether an undated mention, given its article's date, can tell of a dated happening."""
-    span = interval(dated)
-    if undated.published is None or span is None:
-        return True
-    if undated.status == "planned":
-        return undated.published - LOOKBACK <= span[1] and span[0] <= undated.published + LOOKAHEAD
-    return undated.published - LOOKBACK <= span[1] and span[0] <= undated.published
+PRECISE, MONTH, YEAR, UNDATED = 0, 1, 2, 3
+# The widest window each tier admits; a wider one ("from March to May") drops to the next tier.
+# Candidate searches rely on these bounds: a key of tier t starts no earlier than its end minus MAX_WIDTH[t].
+MAX_WIDTH = {PRECISE: 40, MONTH: 70, YEAR: 400, UNDATED: int((LOOKBACK + LOOKAHEAD).days) + 2}
+_TIER_OF_PRECISION = {"day": PRECISE, "week": PRECISE, "month": MONTH, "year": YEAR}
 
 
-def same_happening(a: Event, b: Event) -> bool:
-    """Whether two mentions from different articles tell of the same dated happening."""
-    return a.article_id != b.article_id and actors_agree(a, b) and dates_agree(a, b)
+@dataclass(frozen=True, slots=True)
+class Key:
+    """What decides which happening a mention belongs to. ``lo``/``hi`` are the days it can stand for.
+
+    A key with ``lo`` None has no window at all (undated, from an undated article): it stands alone.
+    """
+
+    id: str
+    type: str
+    tier: int
+    lo: dt.date | None
+    hi: dt.date | None
+    agents: tuple[str, ...]
+    targets: tuple[str, ...]
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(sorted({*self.agents, *self.targets}))
 
 
-class _Union:
-    def __init__(self, items: Iterable[str]) -> None:
-        self.parent = {i: i for i in items}
+def _shift(day: dt.date, delta: dt.timedelta) -> dt.date:
+    """``day + delta`` clamped to the calendar, so no stored date can make consolidation fail."""
+    try:
+        return day + delta
+    except OverflowError:
+        return dt.date.max if delta > dt.timedelta(0) else dt.date.min
 
-    def find(self, x: str) -> str:
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
+
+def window(e: Event) -> tuple[int, dt.date | None, dt.date | None]:
+    """The tier of a mention and the first and last day it can stand for."""
+    tier = _TIER_OF_PRECISION.get(e.date_precision) if e.date_start is not None else None
+    if tier is None:
+        if e.published is None:
+            return UNDATED, None, None
+        ahead = LOOKAHEAD if e.status == "planned" else dt.timedelta(0)
+        return UNDATED, _shift(e.published, -LOOKBACK), _shift(e.published, ahead)
+    start = e.date_start
+    assert start is not None
+    if e.date_precision == "year":
+        lo, hi = start.replace(month=1, day=1), start.replace(month=12, day=31)
+    elif e.date_precision == "month":
+        lo = start.replace(day=1)
+        hi = _shift(lo.replace(day=28), dt.timedelta(days=4))
+        hi = _shift(hi, -dt.timedelta(days=hi.day)) if hi != dt.date.max else hi
+    elif e.date_precision == "week":
+        lo, hi = start, _shift(start, dt.timedelta(days=6))
+    else:
+        lo, hi = start, max(start, e.date_end or start)
+    if e.date_basis == "publication":
+        # a lead dated to its publication day may tell of the day before or after
+        lo, hi = _shift(lo, -dt.timedelta(days=1)), _shift(hi, dt.timedelta(days=1))
+    while tier < UNDATED and (hi - lo).days > MAX_WIDTH[tier]:
+        tier += 1
+    if (hi - lo).days > MAX_WIDTH[tier]:
+        return UNDATED, None, None
+    return tier, lo, hi
+
+
+def key_of(e: Event) -> Key:
+    """The key of a mention; phone calls have no roles, so their participants are all agents."""
+    tier, lo, hi = window(e)
+    targets: tuple[str, ...] = ()
+    if e.type == "phone_call":
+        agents = tuple(sorted({*e.agents, *e.targets}))
+    else:
+        agents = tuple(sorted(set(e.agents)))
+        targets = tuple(sorted(set(e.targets) - set(agents)))
+    raw = f"{e.type}|{tier}|{lo}|{hi}|{';'.join(agents)}|{';'.join(targets)}"
+    return Key(hashlib.sha256(raw.encode()).hexdigest()[:16], e.type, tier, lo, hi, agents, targets)
+
+
+def actors_agree(a: Key, b: Key) -> bool:
+    """Same participants in the same roles (phone calls have no roles: two shared participants)."""
+    if a.type != b.type:
+        return False
+    if a.type == "phone_call":
+        pa, pb = set(a.agents), set(b.agents)
+        return len(pa & pb) >= min(2, len(pa), len(pb))
+    if not set(a.agents) & set(b.agents):
+        return False
+    return not (a.targets and b.targets) or bool(set(a.targets) & set(b.targets))
+
+
+def relates(a: Key, b: Key) -> bool:
+    """Whether two keys can tell of the same happening: actors agree and the windows overlap."""
+    if a.lo is None or b.lo is None or a.hi is None or b.hi is None:
+        return False
+    return a.lo <= b.hi and b.lo <= a.hi and actors_agree(a, b)
+
+
+def block_codes(k: Key) -> tuple[str, ...]:
+    """The codes a key is filed under for candidate searches: the agents (every participant of a call).
+
+    Keys that relate share an agent, so searching by agent finds every candidate.
+    """
+    return k.agents
+
+
+def entry_id(type_: str, anchor: str) -> str:
+    """An entry's id from its type and its anchor key."""
+    return hashlib.sha256(f"entry|{type_}|{anchor}".encode()).hexdigest()[:16]
+
+
+class _Index:
+    """Keys of one tier filed by (type, agent) and sorted by start, for window searches."""
+
+    def __init__(self, keys: Iterable[Key], tier_width: int) -> None:
+        self.width = tier_width
+        blocks: dict[tuple[str, str], list[Key]] = defaultdict(list)
+        for k in keys:
+            for code in block_codes(k):
+                blocks[(k.type, code)].append(k)
+        self.blocks = {b: sorted(ks, key=lambda k: (k.lo or dt.date.min, k.id)) for b, ks in blocks.items()}
+        self.starts = {b: [k.lo or dt.date.min for k in ks] for b, ks in self.blocks.items()}
+
+    def near(self, k: Key) -> Iterable[Key]:
+        """Keys that may relate to ``k``: same type, a shared agent, a start within reach of its window."""
+        assert k.lo is not None and k.hi is not None
+        seen: set[str] = set()
+        for code in block_codes(k):
+            ks = self.blocks.get((k.type, code))
+            if not ks:
+                continue
+            starts = self.starts[(k.type, code)]
+            i = bisect.bisect_left(starts, _shift(k.lo, -dt.timedelta(days=self.width)))
+            j = bisect.bisect_right(starts, k.hi)
+            for other in ks[i:j]:
+                if other.id not in seen:
+                    seen.add(other.id)
+                    yield other
+
+
+def assign(keys: Iterable[Key]) -> dict[str, str]:
+    """Every key's entry id under the rules above; the same keys in any order give the same answer."""
+    unique = sorted({k.id: k for k in keys}.values(), key=lambda k: k.id)
+    by_tier: dict[int, list[Key]] = defaultdict(list)
+    for k in unique:
+        by_tier[k.tier if k.lo is not None else -1].append(k)
+    out: dict[str, str] = {k.id: entry_id(k.type, k.id) for k in by_tier.pop(-1, [])}
+
+    precise = by_tier.get(PRECISE, [])
+    parent = {k.id: k.id for k in precise}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
         return x
 
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
+    index = _Index(precise, MAX_WIDTH[PRECISE])
+    for k in precise:
+        for other in index.near(k):
+            if other.id != k.id and relates(k, other):
+                ra, rb = find(k.id), find(other.id)
+                if ra != rb:
+                    parent[max(ra, rb)] = min(ra, rb)
+    for k in precise:
+        out[k.id] = entry_id(k.type, find(k.id))
 
-
-def _blocks(events: Sequence[Event]) -> Iterable[list[Event]]:
-    """Groups within which pairs are compared: same type and a shared participant."""
-    by: dict[tuple[str, str], list[Event]] = defaultdict(list)
-    for e in events:
-        for code in {*e.agents, *e.targets} if e.type == "phone_call" else set(e.agents):
-            by[(e.type, code)].append(e)
-    return by.values()
+    lower: list[Key] = list(precise)
+    for tier in (MONTH, YEAR, UNDATED):
+        indexes = [_Index([k for k in lower if k.tier == t], MAX_WIDTH[t]) for t in range(tier)]
+        decided: dict[str, str] = {}
+        for k in by_tier.get(tier, []):
+            fits = {out[o.id] for ix in indexes for o in ix.near(k) if relates(k, o)}
+            decided[k.id] = fits.pop() if len(fits) == 1 else entry_id(k.type, k.id)
+        out.update(decided)
+        lower += by_tier.get(tier, [])
+    return out
 
 
 def cluster(events: Sequence[Event]) -> list[list[Event]]:
     """Mentions grouped by happening; the same input in any order gives the same groups."""
     ordered = sorted({e.id: e for e in events}.values(), key=lambda e: e.id)
-    dated = [e for e in ordered if interval(e) is not None]
-    undated = [e for e in ordered if interval(e) is None]
-    uf = _Union(e.id for e in ordered)
-    for block in _blocks(dated):
-        for a, b in itertools.combinations(block, 2):
-            if same_happening(a, b):
-                uf.union(a.id, b.id)
+    keys = {e.id: key_of(e) for e in ordered}
+    entry_of = assign(keys.values())
     groups: dict[str, list[Event]] = defaultdict(list)
-    for e in dated:
-        groups[uf.find(e.id)].append(e)
-    loose: list[Event] = []
-    for u in undated:
-        fits = [
-            root
-            for root, members in groups.items()
-            if all(m.article_id != u.article_id for m in members)
-            and any(actors_agree(u, m) and _could_report(u, m) for m in members)
-        ]
-        if len(fits) == 1:
-            groups[fits[0]].append(u)
-        else:
-            loose.append(u)
-    uf2 = _Union(e.id for e in loose)
-    for block in _blocks(loose):
-        for a, b in itertools.combinations(block, 2):
-            if a.article_id != b.article_id and actors_agree(a, b):
-                uf2.union(a.id, b.id)
-    for e in loose:
-        groups["u" + uf2.find(e.id)].append(e)
-    return sorted((sorted(g, key=lambda e: e.id) for g in groups.values()), key=lambda g: g[0].id)
+    for e in ordered:
+        groups[entry_of[keys[e.id].id]].append(e)
+    return sorted(groups.values(), key=lambda g: g[0].id)
 
 
-def _best(group: Sequence[Event]) -> Event:
-    """The mention whose date says most: precise, a range, occurred, reported latest, most confident."""
-    return max(
-        group,
-        key=lambda e: (
-            PRECISION_RANK[e.date_precision],
-            e.date_end is not None,
-            e.status == "occurred",
-            e.published or dt.date.min,
-            e.confidence,
-            e.id,
-        ),
+def best_rank(e: Event) -> str:
+    """A string whose order is the order of how much a mention's date says.
+
+    Precise first, then a range, then occurred, reported latest, most confident; the id breaks ties.
+    Kept as one fixed-width string so the store can compare mentions with ``max``.
+    """
+    published = e.published.isoformat().rjust(10, "0") if e.published else "0000-00-00"
+    return (
+        f"{PRECISION_RANK[e.date_precision]}{int(e.date_end is not None)}{int(e.status == 'occurred')}"
+        f"{published}{min(max(e.confidence, 0.0), 1.0):.4f}{e.id}"
     )
 
 
-def _roles(group: Sequence[Event]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Every agent of a group, and every target that is not also an agent, in order of appearance."""
-    agents = tuple(dict.fromkeys(c for e in group for c in e.agents))
-    return agents, tuple(c for c in dict.fromkeys(c for e in group for c in e.targets) if c not in agents)
+def _best(group: Sequence[Event]) -> Event:
+    return max(group, key=best_rank)
 
 
-def entry_id(group: Sequence[Event]) -> str:
-    """Stable across re-ingestion and ingestion order: derived from the group's first mention."""
-    first = min(e.id for e in group)
-    return hashlib.sha256(f"entry|{group[0].type}|{first}".encode()).hexdigest()[:16]
+def roles(agents: Iterable[str], targets: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Every agent, and every target that is not also an agent, each sorted (so order never matters)."""
+    a = tuple(sorted(set(agents)))
+    return a, tuple(sorted(set(targets) - set(a)))
+
+
+def miss_log(confidence: float) -> float:
+    """log(1 - confidence): summed over reports, the chance that every one of them is wrong."""
+    return math.log(max(1e-9, 1.0 - confidence))
+
+
+def combined_confidence(log_miss: float) -> float:
+    """An entry's confidence from its reports' summed ``miss_log``."""
+    return round(min(0.99, 1.0 - math.exp(log_miss)), 3)
+
+
+def source_of(e: Event, title: str | None = None, url: str | None = None) -> Source:
+    """One report of an entry."""
+    return Source(
+        event_id=e.id,
+        article_id=e.article_id,
+        article=e.article,
+        title=title,
+        url=url,
+        outlet=e.outlet,
+        source=e.source,
+        published=e.published,
+        evidence=e.evidence,
+    )
+
+
+def source_order(s: Source) -> tuple[dt.date, str]:
+    """Sources are listed oldest report first."""
+    return s.published or dt.date.min, s.event_id
 
 
 def entry_for(
@@ -168,28 +290,13 @@ def entry_for(
     titles = titles or {}
     urls = urls or {}
     best = _best(group)
-    agents, targets = _roles(group)
-    statuses = {e.status for e in group}
-    status = "occurred" if "occurred" in statuses else best.status
-    miss = 1.0
-    for e in group:
-        miss *= 1 - e.confidence
-    sources = tuple(
-        Source(
-            event_id=e.id,
-            article_id=e.article_id,
-            article=e.article,
-            title=titles.get(e.article_id),
-            url=urls.get(e.article_id),
-            outlet=e.outlet,
-            source=e.source,
-            published=e.published,
-            evidence=e.evidence,
-        )
-        for e in sorted(group, key=lambda e: (e.published or dt.date.min, e.id))
-    )
+    keys = [key_of(e) for e in group]
+    agents, targets = roles((c for k in keys for c in k.agents), (c for k in keys for c in k.targets))
+    status = "occurred" if any(e.status == "occurred" for e in group) else best.status
+    anchors = [k.id for k in keys if k.tier == PRECISE and k.lo is not None]
+    sources = sorted((source_of(e, titles.get(e.article_id), urls.get(e.article_id)) for e in group), key=source_order)
     return Entry(
-        id=entry_id(group),
+        id=entry_id(best.type, min(anchors) if anchors else min(k.id for k in keys)),
         type=best.type,
         status=status,  # type: ignore[arg-type]
         date_start=best.date_start,
@@ -199,12 +306,12 @@ def entry_for(
         targets=targets,
         evidence=best.evidence,
         title=titles.get(best.article_id),
-        confidence=round(min(0.99, 1 - miss), 3),
+        confidence=combined_confidence(sum(miss_log(e.confidence) for e in group)),
         cameo=cameo_code(best.type, bool(targets)),
         plover=plover_code(best.type),
         outlets=tuple(sorted({e.outlet for e in group if e.outlet})),
         mention_count=len(group),
-        sources=sources,
+        sources=tuple(sources),
     )
 
 
@@ -223,7 +330,8 @@ def merge_mentions(group: Sequence[Event]) -> Event:
     if len(group) == 1:
         return group[0]
     best = _best(group)
-    agents, targets = _roles(group)
+    agents = tuple(dict.fromkeys(c for e in group for c in e.agents))
+    targets = tuple(c for c in dict.fromkeys(c for e in group for c in e.targets) if c not in agents)
     actors = tuple({(a.code, a.role): a for e in group for a in e.actors}.values())
     return msgspec.structs.replace(
         best,

@@ -51,13 +51,31 @@ def _csv(header: Iterable[str], rows: Iterable[list[str]], batch: int) -> Iterat
 
 ENTRY_CSV_FIELDS: tuple[str, ...] = (
     "id", "type", "status", "date_start", "date_end", "date_precision", "agents", "targets", "confidence",
-    "mention_count", "outlets", "cameo", "plover", "title", "evidence",
+    "mention_count", "outlets", "cameo", "plover", "title", "evidence", "first_reported", "last_reported", "urls",
+    "sources",
 )  # fmt: skip
 
 
+def _source_label(outlet: str | None, source: str | None) -> str:
+    """The label "Outlet (original source)" for a republished report, else the outlet (or the source alone)."""
+    if outlet and source and source != outlet:
+        return f"{outlet} ({source})"
+    return outlet or source or ""
+
+
 def entry_csv_row(e: Entry) -> list[str]:
-    """One timeline entry as CSV cells; lists joined with ';'."""
+    """One timeline entry as CSV cells; lists joined with ';'.
+
+    ``first_reported``/``last_reported`` are the earliest and latest publication dates of its
+    reports, ``urls`` their article URLs and ``sources`` their outlets (with the original
+    reporting source), so an analyst can go back from a spreadsheet row to the articles.
+    """
+    published = [s.published for s in e.sources if s.published]
     values = {
+        "first_reported": min(published).isoformat() if published else "",
+        "last_reported": max(published).isoformat() if published else "",
+        "urls": ";".join(dict.fromkeys(s.url for s in e.sources if s.url)),
+        "sources": ";".join(dict.fromkeys(lb for s in e.sources if (lb := _source_label(s.outlet, s.source)))),
         "agents": ";".join(e.agents),
         "targets": ";".join(e.targets),
         "outlets": ";".join(e.outlets),

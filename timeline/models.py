@@ -62,6 +62,9 @@ class Article(msgspec.Struct, frozen=True, kw_only=True):
     source: str | None = None
     attributions: tuple[Attribution, ...] = ()
     date_basis: Literal["page", "article", "relative"] = "page"
+    # the place of a wire dateline the plugin cut from the text ("ISLAMABAD" of "ISLAMABAD, May 14 (APP):"):
+    # where the story speaks from, for "the Foreign Ministry said"
+    dateline: str | None = None
 
 
 class Actor(msgspec.Struct, frozen=True, kw_only=True):

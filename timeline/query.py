@@ -136,6 +136,7 @@ def decode_cursor(cursor: str) -> str:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise BadFilter("cursor is not a token this server gave out") from None
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}\|[0-9a-f]{16}", raw):
+    # events: "<date>|<id>"; entries: "<0 dated|1 undated>|<date, or days before the calendar's end>|<id>"
+    if not re.fullmatch(r"([01]\|(\d{4}-\d{2}-\d{2}|\d{7})\|)?(\d{4}-\d{2}-\d{2}\|)?[0-9a-f]{16}", raw):
         raise BadFilter("cursor is not a token this server gave out")
     return raw

@@ -16,18 +16,66 @@ from timeline.extract.syntax import governing_verb, lemma
 from timeline.extract.triggers import Pattern
 from timeline.models import Article, DateBasis
 
+HAPPENING_VERBS = frozenset({"announce", "confirm", "come", "take", "happen", "occur", "follow", "make", "begin",
+                             "start", "end", "conclude"})  # fmt: skip
+# Nouns of other happenings: a date inside their phrase dates them, not the trigger
+OTHER_HAPPENINGS = frozenset({
+    "massacre", "attack", "election", "referendum", "bombing", "shooting", "coup", "invasion", "incident",
+    "killing", "murder", "poisoning", "explosion", "protest", "crash", "raid", "strike", "war", "ceasefire",
+    "arrest", "detention", "death", "assassination", "earthquake", "flood", "storm", "inauguration", "remark",
+})  # fmt: skip
+OTHER_HAPPENING_AFTER_RE = re.compile(rf"\s+(?:[\w-]+\s+)?(?:{'|'.join(sorted(OTHER_HAPPENINGS))})s?\b", re.I)
+ANNOUNCING_VERBS = frozenset({"announce", "confirm", "declare", "unveil"})
+CARRYING_VERBS = frozenset({"summon", "move", "act", "call"})
 ASPECTUAL = frozenset({"begin", "start", "end", "conclude", "last", "open", "close", "finish", "wrap", "kick"})
 # A lead that tells of a period, not a happening: "have expelled ... since the war began"
 BACKGROUND_RE = re.compile(r"\b(?:since|over the (?:past|last)|in recent|repeatedly|several times|so far)\b", re.I)
+FIRST_SINCE_RE = re.compile(r"\bfirst\b[^.;]{0,40}?\bsince\b", re.IGNORECASE)
 VOTE_RE = re.compile(r"\bvot(?:e|es|ed|ing)\b", re.IGNORECASE)
+# "ISLAMABAD, May 14 (APP):", "PUTRAJAYA, Aug 24 —": a dateline's date is the report's, not the event's
+DATELINE_TAIL_RE = re.compile(r"\.?\s*(?:\([A-Za-z .]+\)|/[A-Za-z]+/)?\s*(?::|—|–|--?)\s")
+DATELINE_HEAD_RE = re.compile(r"(?:^|\n)(?:date \S+\s+)?[A-Z][A-Za-z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z ]{1,30})?,?\s*$")
+# A later sentence about the same happening: "The visit took place on 12 May", "Her expulsion came on
+# Saturday", "The announcement, made on Monday, ...", "In a readout of Friday's call".
+SAME_HAPPENING_NOUNS: dict[str, str] = {
+    "visit": "visit|trip|tour|stay|talks",
+    "phone_call": "call|phone call|telephone call|conversation|phone conversation|talks|readout",
+    "expulsion": "expulsions?|order|decision|announcement|move",
+    "recall": "recall|withdrawal|decision|announcement|move",
+    "veto": "vote|veto|ballot",
+}
+SAME_HAPPENING_RE = {
+    kind: re.compile(
+        rf"\b(?:[Tt]he|[Tt]his|[Tt]hat|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+(?:\w+[ -])?(?:{nouns})\b(?P<rest>[^.;]*)"
+        rf"|\b(?P<poss>(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today)['’]s)\s+"
+        rf"(?:\w+[ -])?(?:{nouns})\b"
+    )
+    for kind, nouns in SAME_HAPPENING_NOUNS.items()
+}
+SAME_HAPPENING_VERBS_RE = re.compile(
+    r"^\s+(?:on|held on|taken on|cast on)\b"
+    r"|\b(?:took place|came|happened|was held|were held|was made|were made|made|held|began|started|ended|"
+    r"was announced|announced|took effect|lasted|occurred|followed)\b"
+)
+# Words that open another clause, whose happening a date may belong to instead
+CLAUSE_BREAK_RE = re.compile(
+    r"\b(?:after|before|since|when|while|following|until|as|which|who|whom|that|because|amid|ahead|despite|"
+    r"said|says|told|announced|added|where|if|whether|to \w+ed)\b|[;:(]"
+)
+# "in March 2019, when the premier visited Rome": the date the subordinate clause hangs on
+WHEN_RE = re.compile(r"\s*,?\s*when\b")
 
 
 def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, trig: Token, clause: Token | None,
     exprs: list[dates.TimeExpr], tense: dates.Tense, pattern: Pattern,
 ) -> tuple[dates.Resolved | None, DateBasis]:  # fmt: skip
     pub = art.published
-    own = [e for e in exprs if sent.start <= e.start and e.end <= sent.end]
+    own = [e for e in exprs if sent.start <= e.start and e.end <= sent.end and not in_dateline(art.text, e)]
     attached = [e for e in own if governs(doc, sent.start, e, trig, clause)]
+    if not attached:
+        attached = when_clause_date(art.text, own, sent.start + trig.idx)
+    if not attached:
+        attached = lone_day(art.text, own, sent.start + trig.idx, clause or trig)
     if not attached and trig.pos_ == "NOUN":
         # "his upcoming trip to Tokyo on Friday, the minister spoke": the parser often hangs the
         # date on the main verb; a date right after the trigger's own phrase belongs to it
@@ -59,13 +107,92 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
                 if near:
                     res = dates.resolve(near[0], pub, "past", anchor_before(exprs, near[0].start, pub))
                     return res, "context"
+    later = same_happening_date(art, sents, sent, exprs, pattern.type, tense)
+    if later is not None:
+        return later, "context"
     node = clause or trig
-    main_clause = node.dep_ in {"ROOT", "conj"} or (
-        node.dep_ == "ccomp" and node.head.lemma_.lower() in REPORTING_VERBS
-    )
-    if pub and main_clause and is_lead(sents, sent) and trig.tag_ in {"VBZ", "VBP", "VBG", "VBN"}:
-        return dates.Resolved(pub, None, "day", "publication date"), "publication"
+    # "Ghana is to expel four diplomats": the infinitive's clause is the "is" it hangs on
+    to_be = node.tag_ == "VB" and node.dep_ == "xcomp" and lemma(node.head) == "be"
+    top = node.head if to_be else node
+    main_clause = top.dep_ in {"ROOT", "conj"} or (top.dep_ == "ccomp" and top.head.lemma_.lower() in REPORTING_VERBS)
+    news_tense = node.tag_ in {"VBZ", "VBP", "VBG", "VBN"} or to_be
+    # a lead that dates something else ("according to a statement issued Tuesday") is not dated by the paper
+    dated_other = any(e.kind != "vague" for e in own)
+    if pub and main_clause and is_lead(sents, sent) and news_tense and not dated_other:
+        # "has arrived in Algiers for a three-day visit": the visit runs from today
+        return with_duration(dates.Resolved(pub, None, "day", "publication date"), sent.text), "publication"
     return None, "none"
+
+
+def in_dateline(text: str, expr: dates.TimeExpr) -> bool:
+    """Whether ``expr`` is the date of a wire dateline ("ISLAMABAD, May 14 (APP):")."""
+    return bool(
+        DATELINE_TAIL_RE.match(text, expr.end) and DATELINE_HEAD_RE.search(text[max(0, expr.start - 80) : expr.start])
+    )
+
+
+def lone_day(text: str, own: list[dates.TimeExpr], trig_at: int, node: Token) -> list[dates.TimeExpr]:
+    """The one day a main-clause sentence names, when the parser hung it on a word inside the object.
+
+    "Bulgaria vetoed the start of talks on the country's bid to join the EU on Tuesday": nothing else
+    happens in the sentence, so its only day is the veto's. Another clause between the trigger and
+    the date ("after", "when", "which", a reporting verb) may have a happening of its own: no date then.
+    """
+    days = [e for e in own if e.kind in {"absolute", "weekday", "relative_day"}]
+    if len(days) != 1 or len(own) != 1 or node.dep_ != "ROOT":
+        return []
+    e = days[0]
+    if text[e.end : e.end + 2] in {"'s", "’s"} or OTHER_HAPPENING_AFTER_RE.match(text, e.end):
+        return []  # "declaring Sunday's referendum void", "over the 25 May attack": another happening's day
+    if e.kind == "absolute" and e.day is None:
+        return []
+    lo, hi = (trig_at, e.start) if e.start > trig_at else (e.end, trig_at)
+    if CLAUSE_BREAK_RE.search(text[lo:hi]):
+        return []
+    return [e]
+
+
+def when_clause_date(text: str, own: list[dates.TimeExpr], trig_at: int) -> list[dates.TimeExpr]:
+    """The date a "when" clause holding the trigger hangs on: "in March 2019, when the premier visited Rome"."""
+    for e in own:
+        if e.kind != "vague" and e.end <= trig_at and WHEN_RE.match(text, e.end):
+            between = text[e.end : trig_at]
+            if not any(e.end < o.start < trig_at for o in own) and not re.search(r"[.;]", between):
+                return [e]
+    return []
+
+
+def same_happening_date(art: Article, sents: list[Sentence], sent: Sentence, exprs: list[dates.TimeExpr],
+                         kind: str, tense: dates.Tense) -> dates.Resolved | None:  # fmt: skip
+    """A date from one of the next two sentences when it tells of the same happening by its noun.
+
+    "The visit took place on 12 May", "Her expulsion came on Saturday", "In a readout of Friday's
+    call": the sentence refers back with a definite or possessive noun and dates it.
+    """
+    regex = SAME_HAPPENING_RE.get(kind)
+    if regex is None:
+        return None
+    i = sents.index(sent)
+    # a vote is often told a few paragraphs after the veto; other happenings right after their lead
+    for other in sents[i + 1 : i + (5 if kind == "veto" else 3)]:
+        m = regex.search(other.text)
+        if m is None:
+            continue
+        start = other.start + m.start()
+        if m.group("poss"):
+            near = [e for e in exprs if e.start == start and e.kind != "vague"]
+        elif m.group("rest") is not None and SAME_HAPPENING_VERBS_RE.search(m.group("rest")):
+            rest_at = other.start + m.start("rest")
+            near = [e for e in exprs if rest_at <= e.start and e.end <= other.end and e.kind != "vague"]
+        else:
+            near = []
+        if near:
+            res = dates.resolve(
+                near[0], art.published, tense or "past", anchor_before(exprs, near[0].start, art.published)
+            )
+            if res.start is not None:
+                return with_duration(res, other.text)
+    return None
 
 
 def with_duration(res: dates.Resolved, text: str) -> dates.Resolved:
@@ -73,13 +200,18 @@ def with_duration(res: dates.Resolved, text: str) -> dates.Resolved:
         return res
     days = dates.find_duration_days(text)
     if days and days > 1:
-        return replace(res, end=res.start + dt.timedelta(days=days - 1))
+        return replace(res, end=dates.shift(res.start, days - 1))
     return res
 
 
 def is_lead(sents: list[Sentence], sent: Sentence) -> bool:
-    body = [s for s in sents if len(s.text.split()) > 6]
-    return bool(body) and sent is body[0] and not BACKGROUND_RE.search(sent.text)
+    """The article's first real sentence: headlines (no closing stop) and bylines before it do not count."""
+    body = [s for s in sents if len(s.text.split()) > 6 and s.text.rstrip("\"“”‘’') ").endswith((".", "!", "?"))]
+    if not body:
+        body = [s for s in sents if len(s.text.split()) > 6]
+    # "his first trip abroad since the election" tells what is new, not a period of repeated acts
+    background = BACKGROUND_RE.search(FIRST_SINCE_RE.sub("", sent.text))
+    return bool(body) and sent is body[0] and not background
 
 
 def governs(doc: Doc, offset: int, expr: dates.TimeExpr, trig: Token, clause: Token | None,
@@ -94,8 +226,24 @@ def governs(doc: Doc, offset: int, expr: dates.TimeExpr, trig: Token, clause: To
     owners |= {c.i for c in trig.children if c.dep_ == "xcomp" and c.lemma_.lower() in {"leave", "depart"}}
     # and so is a small clause: "declared them persona non grata on Monday"
     owners |= {c.i for c in trig.children if c.dep_ in {"ccomp", "oprd"} and any(g.dep_ == "nsubj" for g in c.children)}
-    # "Xi's visit, which began on Monday": an aspectual relative clause dates its noun
-    owners |= {c.i for c in trig.children if c.dep_ == "relcl" and lemma(c) in ASPECTUAL}
+    # "The recall was announced on Tuesday", "The visit took place on Monday": the verb tells when it happened
+    if trig.dep_ in {"nsubj", "nsubjpass"} and lemma(trig.head) in HAPPENING_VERBS:
+        owners.add(trig.head.i)
+    # "announced Monday the expulsion of ...", "announced Monday that they were expelling ..."
+    if trig.dep_ in {"dobj", "ccomp"} and lemma(trig.head) in ANNOUNCING_VERBS:
+        owners.add(trig.head.i)
+    # "summoned the ambassador on Wednesday to declare a staffer persona non grata": the purpose is carried out then
+    if (
+        trig.dep_ in {"xcomp", "advcl"}
+        and lemma(trig.head) in CARRYING_VERBS
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in trig.children)
+    ):
+        owners.add(trig.head.i)
+    # "Xi's visit, which began on Monday", "a two-day visit starting Monday": an aspectual clause dates its noun
+    owners |= {c.i for c in trig.children if c.dep_ in {"relcl", "acl"} and lemma(c) in ASPECTUAL}
+    # "will begin a visit starting Monday": the parser hangs "starting" on the clause verb
+    owners |= {c.i for n in (trig, clause) if n is not None for c in n.children
+               if c.dep_ in {"prep", "advcl", "acl"} and c.tag_ == "VBG" and lemma(c) in ASPECTUAL}  # fmt: skip
     # "Italy followed on Tuesday, each expelling ...", "responded on Friday by calling back ...":
     # a participial clause happens when its main verb does
     if trig.tag_ == "VBG" and trig.dep_ in {"advcl", "pcomp"}:
@@ -106,6 +254,8 @@ def governs(doc: Doc, offset: int, expr: dates.TimeExpr, trig: Token, clause: To
     for _ in range(12):
         if tok.i in owners:
             return True
+        if tok.i != span.root.i and tok.pos_ == "NOUN" and lemma(tok) in OTHER_HAPPENINGS:
+            return False  # "in response to a massacre last week": the date is the massacre's
         if tok.i != span.root.i and tok.pos_ in {"VERB", "AUX"} and not loose:
             # "recalled its ambassador last year after the president was ousted": a date left of a
             # subordinate clause's conjunction belongs to the verb the clause hangs on

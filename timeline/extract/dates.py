@@ -67,10 +67,10 @@ _PATTERNS: list[tuple[str, str]] = [
     ("dm", rf"\b(?:the )?{_d('d1')} (?:of )?{_m('m1')}(?:,? {_y('y')})?\b"),
     ("my", rf"\b{_m('m1')},? {_y('y')}\b"),
     # "since", "by" and "until" mark a period's edge or a deadline, never when the event happened
-    ("m", rf"\b(?:(?:in|during|early|late|mid|mid-|end of|beginning of) ){_m('m1')}\b(?! \d)"),
-    ("y", rf"\b(?:in|during|by|of|early|late|mid-) {_y('y')}\b(?![-\d])"),
+    ("m", rf"\b(?:(?i:in|during|early|late|mid|mid-|end of|beginning of) ){_m('m1')}\b(?! \d)"),
+    ("y", rf"\b(?i:in|during|by|of|early|late|mid-) {_y('y')}\b(?![-\d])"),
     ("weekday", rf"\b(?:(?P<wmod>last|this|next|past|coming|on|On|Last|This|Next) )?{_WEEKDAY}\b"),
-    ("today", r"\b(?P<word>[Tt]oday|[Tt]onight|[Yy]esterday|[Tt]omorrow)\b"),
+    ("today", r"\b(?P<word>[Tt]oday|[Tt]onight|[Yy]esterday|[Tt]omorrow|[Ll]ast night)\b"),
     ("ago", rf"\b{_NUM} (?P<unit>day|week|month|year)s? (?P<dir>ago|earlier|later|before|after|previously)\b"),
     ("day_before", r"\b(?P<dir>the day before|the previous day|the day after|the next day|the following day|"
                    r"the eve|the same day|that same day|that day)\b"),
@@ -161,7 +161,7 @@ def _build(name: str, m: re.Match[str], offset: int) -> TimeExpr | None:
         return TimeExpr(start, end, text, "weekday", weekday=WEEKDAYS.index(g["wd"].lower()), modifier=mod)
     if name == "today":
         word = g["word"].lower()
-        off = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[word]
+        off = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1, "last night": -1}[word]
         return TimeExpr(start, end, text, "relative_day", offset=off, unit="day", modifier="now")
     if name == "ago":
         n, unit, direction = _num(g["num"]), g["unit"].lower(), g["dir"].lower()
@@ -247,8 +247,25 @@ def resolve(expr: TimeExpr, published: dt.date | None, tense: Tense = None, anch
     """Resolve ``expr`` against the publication date, the clause's tense and the narrative anchor.
 
     Anchors only matter for day offsets ("one day ago", "the day before"): they
-    count from the last calendar day the narrative set, when there is one.
+    count from the last calendar day the narrative set, when there is one. A date
+    that would fall outside the calendar (``yesterday`` on 0001-01-01, ``next year``
+    in 9999) is dropped: the event stays undated rather than the article failing.
     """
+    try:
+        return _resolve(expr, published, tense, anchor)
+    except (OverflowError, ValueError):
+        return Resolved(None, None, "unknown", expr.text)
+
+
+def shift(day: dt.date, days: int) -> dt.date | None:
+    """``day`` moved by ``days``, or None past the ends of the calendar."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return None
+
+
+def _resolve(expr: TimeExpr, published: dt.date | None, tense: Tense, anchor: dt.date | None) -> Resolved:
     vague = Resolved(None, None, "unknown", expr.text)
     if expr.kind == "vague":
         return vague

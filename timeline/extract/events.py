@@ -17,7 +17,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc, Token
@@ -25,10 +25,11 @@ from spacy.tokens import Doc, Token
 from timeline.extract import dates
 from timeline.extract.actors import ActorMention, Gazetteer
 from timeline.extract.attach import event_date
+from timeline.extract.home import ArticleContext, article_context, blank_dateline, resolve_titles
 from timeline.extract.roles import PLACE_KINDS, RoleFinder, dedupe
 from timeline.extract.sentences import Sentence, split_sentences
 from timeline.extract.status import status_of
-from timeline.extract.syntax import clause_verb, lemma, objects, subsumed
+from timeline.extract.syntax import QUANTITY_NOUNS, clause_verb, habitual, lemma, objects, subsumed
 from timeline.extract.triggers import Pattern, keyword_regex, matches
 from timeline.models import Actor, Article, DateBasis, Event, Mention, Precision
 
@@ -36,6 +37,8 @@ LEGISLATION = frozenset({"bill", "law", "legislation", "budget", "act", "amendme
                          "ordinance", "decree", "tax", "spending", "package"})  # fmt: skip
 CAPABILITY_NOUNS = frozenset({"power", "right", "privilege"})
 THREAT_NOUNS = frozenset({"threat", "warning"})
+ENVOY_NOUNS = frozenset({"diplomat", "ambassador", "envoy", "attache", "attaché", "consul", "official", "staff",
+                         "employee", "officer", "representative", "member"})  # fmt: skip
 USE_VERBS = frozenset({"use", "exercise", "wield", "cast", "invoke", "deploy"})
 PRONOUN_RE = re.compile(r"\b(?:he|she|his|her|it|its|they|their|him|them)\b", re.IGNORECASE)
 
@@ -88,15 +91,16 @@ class EventExtractor:
             exprs = dates.find_time_expressions(art.text)
             extra = tuple(extra_patterns[i]) if i < len(extra_patterns) else ()
             by_lemma, keywords = self._table(extra)
+            found = self.gaz.find(art.text, titles=True)
             # full names of people, found once per article, for "Kim" after "Kim Jong Un"
-            people = [m for m in self.gaz.find(art.text) if m.kind == "person" and " " in m.text]
-            plans.append((sents, exprs, by_lemma, people))
+            people = [m for m in found if m.kind == "person" and " " in m.text]
+            plans.append((sents, exprs, by_lemma, people, article_context(art, self.gaz, found)))
             jobs.extend((i, s) for s in sents if self._may_hold_event(s.text, keywords))
         drafts: list[list[Draft]] = [[] for _ in articles]
-        docs = self.nlp.pipe(s.text for _, s in jobs)
+        docs = self.nlp.pipe(blank_dateline(s.text, self.gaz) for _, s in jobs)
         for (i, sent), doc in zip(jobs, docs, strict=True):
-            sents, exprs, by_lemma, people = plans[i]
-            drafts[i].extend(self._sentence_drafts(articles[i], sents, sent, doc, exprs, by_lemma, people))
+            sents, exprs, by_lemma, people, ctx = plans[i]
+            drafts[i].extend(self._sentence_drafts(articles[i], sents, sent, doc, exprs, by_lemma, people, ctx))
         return [self._merge(art, d) for art, d in zip(articles, drafts, strict=True)]
 
     def _may_hold_event(self, text: str, keywords: re.Pattern[str]) -> bool:
@@ -114,9 +118,10 @@ class EventExtractor:
 
     def _sentence_drafts(
         self, art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, exprs: list[dates.TimeExpr],
-        by_lemma: dict[str, list[Pattern]], people: list[ActorMention],
+        by_lemma: dict[str, list[Pattern]], people: list[ActorMention], ctx: ArticleContext,
     ) -> Iterable[Draft]:  # fmt: skip
-        mentions = self.gaz.find(sent.text)
+        # unnamed titles ("the Foreign Ministry") stand for the state the article speaks from
+        mentions = resolve_titles(sent.text, self.gaz.find(sent.text, titles=True), ctx, sent.start)
         earlier = [m for m in people if m.end <= sent.start]
         if earlier:
             mentions = sorted(mentions + self.roles.surnames(earlier, sent, mentions), key=lambda m: m.start)
@@ -125,16 +130,72 @@ class EventExtractor:
             for pattern in by_lemma.get(token.lemma_.lower(), ()):
                 if token.i in seen or not matches(pattern, token):
                     continue
-                draft = self._draft(art, sents, sent, doc, token, pattern, mentions, exprs)
-                if draft is not None:
+                drafts = self._drafts(art, sents, sent, doc, token, pattern, mentions, exprs)
+                if drafts:
                     seen.add(token.i)
-                    yield draft
+                    yield from drafts
+
+    def _drafts(
+        self, art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, trig: Token, pattern: Pattern,
+        mentions: list[ActorMention], exprs: list[dates.TimeExpr],
+    ) -> list[Draft]:  # fmt: skip
+        """The events one trigger reports: usually one, one per pair for a round of calls, one per
+        recalling state, one per host of a tour."""
+        draft = self._draft(art, sents, sent, doc, trig, pattern, mentions, exprs)
+        if draft is None:
+            return []
+        if draft.type == "recall" and len(draft.agents) > 1:
+            # "Chile and Colombia recalled their ambassadors": each state calls home its own envoy
+            return [replace(draft, agents=[a]) for a in draft.agents]
+        if draft.type == "expulsion" and len(draft.targets) > 1:
+            # "expelled the Mexican ambassador and Spanish diplomats": one expulsion per state sent home
+            return [replace(draft, targets=[t]) for t in draft.targets]
+        if draft.type == "visit" and not pattern.meeting and not pattern.reverse:
+            legs = self._legs(art, sent, trig, mentions, exprs, draft)
+            if len(legs) > 1:
+                # "toured Ghana on Monday and Togo on Tuesday": each host with its own day is its own visit
+                return [replace(draft, targets=[t], date=d, date_basis="text") for t, d in legs]
+        if draft.type == "phone_call" and len(draft.agents) > 2 and _round_of_calls(trig):
+            clause = clause_verb(trig)
+            on = art.published
+            callers = {c for c, _ in self.roles.caller_side(trig, clause, mentions, sents, sent, on)}
+            side = [a for a in draft.agents if a[0] in callers]
+            others = [a for a in draft.agents if a[0] not in callers]
+            if side and len(others) > 1:
+                return [replace(draft, agents=[*side, o]) for o in others]
+        return [draft]
+
+    def _legs(
+        self, art: Article, sent: Sentence, trig: Token, mentions: list[ActorMention], exprs: list[dates.TimeExpr],
+        draft: Draft,
+    ) -> list[tuple[tuple[str, ActorMention], dates.Resolved]]:  # fmt: skip
+        """Hosts in the trigger's clause that each carry their own date ("Ghana on Monday and Togo on Tuesday").
+
+        A trip to several places on one span of days ("visited A, B and C on March 6-9") stays one visit.
+        """
+        if trig.pos_ != "VERB":
+            return []
+        agents = {c for c, _ in draft.agents}
+        lo = sent.start + trig.idx
+        own = [e for e in exprs if sent.start <= e.start and e.end <= sent.end and e.kind != "vague"]
+        tense: dates.Tense = "future" if draft.status == "planned" else "past"
+        legs: list[tuple[tuple[str, ActorMention], dates.Resolved]] = []
+        for m in mentions:
+            code = m.code(art.published)
+            if m.kind not in PLACE_KINDS or code in agents or sent.start + m.start < lo:
+                continue
+            gap = {"", "on", "in", "from"}
+            after = [e for e in own if e.start >= sent.start + m.end
+                     and art.text[sent.start + m.end : e.start].strip().lower() in gap]  # fmt: skip
+            if after and code not in {c for (c, _), _ in legs}:
+                legs.append(((code, m), dates.resolve(after[0], art.published, tense)))
+        return legs
 
     def _draft(
         self, art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, trig: Token, pattern: Pattern,
         mentions: list[ActorMention], exprs: list[dates.TimeExpr],
     ) -> Draft | None:  # fmt: skip
-        if subsumed(trig):
+        if subsumed(trig) or habitual(trig):
             return None
         clause = clause_verb(trig)
         status, tense = status_of(trig, clause)
@@ -151,6 +212,9 @@ class EventExtractor:
             status, tense = status_of(trig, clause)
             if trig.lemma_.lower() in THREAT_NOUNS:
                 status = "hypothetical"
+        png_by = _png_by(trig) if pattern.persona_non_grata else None
+        if pattern.status is not None and status == "occurred":
+            status, tense = pattern.status, "future"  # "is expected in Accra"
         if pattern.reverse:
             agents, targets = self.roles.guests_and_host(trig, mentions, on, sents, sent)
             agent_quality = target_quality = 1.0
@@ -159,6 +223,13 @@ class EventExtractor:
             if not agents or not targets:
                 return None
             agent_quality = target_quality = 1.0
+        elif png_by is not None:
+            # "Thirteen Russian diplomats declared persona non grata by Ukraine": a participle the parser
+            # reads as active; the "by" phrase names who expels and the subject whose diplomats go
+            agents = self.roles.np_actors(png_by, mentions, on)
+            subj = self.roles.subject(trig)
+            targets = self.roles.np_actors(subj, mentions, on) if subj is not None else []
+            agent_quality = target_quality = 0.9
         else:
             agents, agent_quality = self.roles.agents(trig, clause, pattern, doc, mentions, sents, sent, on)
             targets, target_quality = self.roles.targets(trig, clause, pattern, doc, mentions, on)
@@ -177,7 +248,9 @@ class EventExtractor:
             return None  # "the president vetoed the bill": a domestic veto, not a Security Council one
         if pattern.veto_holder and not any(c in self.gaz.veto_holders.get("UNSC", frozenset()) for c in agent_codes):
             return None
-        if pattern.type == "recall" and not targets:
+        if pattern.type in {"recall", "expulsion"} and not targets:
+            # "ordered the expulsion of six diplomats" after "the Russian government said": whose diplomats
+            # comes from the context when exactly one other state is named
             targets = self.roles.context_targets(sents, sent, mentions, agent_codes, on)
             target_quality = 0.85 if targets else 0.8
         elif pattern.type == "visit" and not targets and trig.pos_ == "NOUN":
@@ -262,6 +335,35 @@ class EventExtractor:
             actors=actors,
             mentions=tuple(Mention(evidence=d.evidence, start=d.start, end=d.end, source=d.source) for d in group),
         )
+
+
+def _png_by(trig: Token) -> Token | None:
+    """The object of a "by" phrase inside an active-looking "[diplomats] declared persona non grata by X"."""
+    if trig.tag_ != "VBD" or any(c.dep_ == "nsubjpass" for c in trig.children):
+        return None
+    if not any(c.dep_ == "nsubj" and c.lemma_.lower() in ENVOY_NOUNS for c in trig.children):
+        return None
+    subject = {t.i for c in trig.children if c.dep_ == "nsubj" for t in c.subtree}
+    for w in trig.subtree:
+        if w.dep_ == "prep" and w.lower_ == "by" and w.i not in subject:
+            return next((g for g in w.children if g.dep_ == "pobj"), None)
+    return None
+
+
+def _round_of_calls(trig: Token) -> bool:
+    """Several calls, not one call of several: "phone calls to leaders", "spoke to his counterparts from A and B".
+
+    A conference call, or "spoke with Macron and Scholz", stays one call with every side in it.
+    """
+    if any(c.lemma_.lower() in {"conference", "video", "joint", "trilateral", "group"} for c in trig.children):
+        return False
+    if trig.pos_ == "NOUN":
+        quantity = trig.dep_ == "pobj" and trig.head.lower_ == "of" and trig.head.head.lemma_.lower() in QUANTITY_NOUNS
+        return quantity or (trig.tag_ == "NNS" and trig.lemma_.lower() != "talk")
+    partners = [g for c in trig.children if c.dep_ in {"prep", "dative"} and c.lower_ in {"with", "to"}
+                for g in c.children if g.dep_ == "pobj"]  # fmt: skip
+    partners += [c for c in trig.children if c.dep_ == "dobj"]
+    return any(p.tag_ == "NNS" for p in partners)
 
 
 def _source_at(art: Article, pos: int) -> str | None:

@@ -79,10 +79,19 @@ class RoleFinder:
 
     def subject(self, verb: Token) -> Token | None:
         """The subject of ``verb``, climbing through controlled and coordinated clauses."""
+        came_by_acl = False
         cur: Token | None = verb
         for _ in range(6):
             if cur is None:
                 return None
+            if cur is not verb and cur.pos_ in {"NOUN", "PROPN"} and came_by_acl:
+                # "Moscow's decision to veto": the decision's owner acts, not the clause around it
+                owner = [c for c in cur.children if c.dep_ == "poss"]
+                if owner:
+                    return owner[0]
+                if cur.dep_ not in {"dobj", "attr"}:
+                    return None  # "was appalled by the decision to veto": nobody named
+            came_by_acl = cur.dep_ == "acl"
             for c in cur.children:
                 # a passive subject counts only for a controlling verb ("Macron is scheduled to visit")
                 if c.dep_ in {"nsubj", "csubj"} or (c.dep_ == "nsubjpass" and cur is not verb):
@@ -108,6 +117,8 @@ class RoleFinder:
         passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in trig.children) or (
             trig.tag_ == "VBN" and trig.dep_ in {"acl", "amod"}
         )
+        # "Thirteen Russian diplomats declared persona non grata by Ukraine": a headline-style participle
+        passive = passive or (trig.tag_ == "VBN" and any(c.dep_ == "agent" for c in trig.children))
         if trig.pos_ == "NOUN":
             for c in trig.children:
                 if c.dep_ == "poss":
@@ -134,8 +145,16 @@ class RoleFinder:
                 # "the recall of Chile's ambassador": the envoy's state recalls
                 for o in of_objects(trig):
                     found += [a for a in self.np_actors(o, mentions, on) if a[1].kind in STATE_KINDS]
-            if not found and clause is None and pattern.type == "phone_call":
-                # "In a phone call with Xi on Friday, Putin said ...": the speaker is the other side
+            # a visit noun needs its own destination here ("In a visit to Lima, ..."): "During the visit,
+            # the leaders will ..." names both sides, not the visitor
+            destination = any(c.dep_ == "prep" and c.lower_ in {"to", "in"} for c in trig.children)
+            if (
+                not found
+                and clause is None
+                and (pattern.type == "phone_call" or (pattern.type == "visit" and destination))
+            ):
+                # "In a phone call with Xi on Friday, Putin said ...": the speaker is the other side;
+                # "In a visit to Lima, the minister said": the speaker is the visitor
                 verb = governing_verb(trig)
                 subj = self.subject(verb) if verb is not None else None
                 if subj is not None:
@@ -155,6 +174,9 @@ class RoleFinder:
             for c in trig.children:
                 if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ in {"by", "from"}):
                     found += [a for g in c.children if g.dep_ == "pobj" for a in self.np_actors(g, mentions, on)]
+                # "Ruto is expected in Accra": the one expected is the visitor
+                if c.dep_ == "nsubjpass" and pattern.status is not None:
+                    found += self.np_actors(c, mentions, on)
         else:
             subj = self.subject(trig)
             if subj is not None:
@@ -163,6 +185,13 @@ class RoleFinder:
                     quality = 0.85
                 else:
                     found += self.np_actors(subj, mentions, on, exclude=trig)
+                    owner = [c for c in subj.children if c.dep_ == "poss" and c.pos_ == "PRON"]
+                    if not found and owner and subj.lemma_.lower() in OFFICIAL_HEADS | {"regime", "country"}:
+                        # "her government is expelling ...", "its foreign ministry recalled ..."
+                        # (only an earlier referent: the object of the act never owns its subject)
+                        found += [a for a in self.pronoun(owner[0], mentions, sents, sent, on)
+                                  if a[1].start < owner[0].idx or a[1] not in mentions]  # fmt: skip
+                        quality = 0.85
                     if not found and subj.lemma_.lower() in GENERIC_AGENTS:
                         found += self.named_members(doc, trig, mentions, on)
         # "Russia, along with China, vetoed": co-agents
@@ -174,26 +203,58 @@ class RoleFinder:
                         if w.dep_ == "pobj":
                             found += self.np_actors(w, mentions, on)
         if pattern.type == "phone_call":
-            node = clause or trig
-            for c in node.children:
-                if c.dep_ == "prep" and c.lower_ == "with":
-                    found += [a for g in c.children if g.dep_ == "pobj" for a in self.np_actors(g, mentions, on)]
-            if trig.pos_ == "NOUN":
-                for c in trig.children:
-                    if c.dep_ == "prep" and c.lower_ in {"with", "between", "from"}:
-                        for g in c.children:
-                            if g.dep_ == "pobj":
-                                found += self.np_actors(g, mentions, on)
-            if trig.pos_ == "VERB":
-                for c in trig.children:
-                    if c.dep_ == "dobj":
-                        found += self.np_actors(c, mentions, on)
+            found += self.call_partners(trig, clause, mentions, on)
         if pattern.type == "visit":
             found = [(c, m) for c, m in found if m.kind != "demonym" or official_head(doc, m)]
         found = [(c, m) for c, m in found if m.kind != "city"]
         orgs_ok = pattern.type in {"visit", "phone_call"}
         found = [(c, m) for c, m in found if orgs_ok or (len(c) == 3 and m.kind != "org")]
         return dedupe(found), quality
+
+    def call_partners(
+        self, trig: Token, clause: Token | None, mentions: list[ActorMention], on: dt.date | None
+    ) -> list[tuple[str, ActorMention]]:
+        """The other side(s) of a call: "with"/"to"/"from"/"between" phrases, a dialled object, "including ..."."""
+        found: list[tuple[str, ActorMention]] = []
+        node = clause or trig
+        # "calls to leaders on Tuesday, including ...": the list may hang on the verb
+        for c in node.children:
+            if c.dep_ == "prep" and c.lower_ in {"including", "among"} and node is not trig:
+                found += [a for g in c.children if g.dep_ == "pobj" for a in self.np_actors(g, mentions, on)]
+        # "his counterparts from the US and Russia": whose counterparts they are is who was called
+        preps = NP_PREPS | {"from"}
+        for c in node.children:
+            if c.dep_ in {"prep", "dative"} and c.lower_ in {"with", "to"}:
+                found += [
+                    a for g in c.children if g.dep_ == "pobj" for a in self.np_actors(g, mentions, on, preps=preps)
+                ]
+        if trig.pos_ == "NOUN":
+            for c in trig.children:
+                if c.dep_ == "prep" and c.lower_ in {"with", "between", "from", "to"}:
+                    found += [
+                        a for g in c.children if g.dep_ == "pobj" for a in self.np_actors(g, mentions, on, preps=preps)
+                    ]
+            # "a series of phone calls to leaders, including ...": the list hangs on the quantity noun
+            if trig.dep_ == "pobj" and trig.head.lower_ == "of":
+                found += [a for c in trig.head.head.children if c.dep_ == "prep" and c.lower_ in {"including", "among"}
+                          for g in c.children if g.dep_ == "pobj" for a in self.np_actors(g, mentions, on)]  # fmt: skip
+        if trig.pos_ == "VERB":
+            for c in trig.children:
+                if c.dep_ == "dobj":
+                    found += self.np_actors(c, mentions, on, preps=preps)
+        return found
+
+    def caller_side(
+        self, trig: Token, clause: Token | None, mentions: list[ActorMention], sents: list[Sentence], sent: Sentence,
+        on: dt.date | None,
+    ) -> list[tuple[str, ActorMention]]:  # fmt: skip
+        """Who made or took a round of calls: the subject of the clause."""
+        subj = self.subject(clause or trig) if (clause or trig).pos_ in {"VERB", "AUX"} else None
+        if subj is None:
+            return []
+        if subj.pos_ == "PRON":
+            return self.pronoun(subj, mentions, sents, sent, on)
+        return self.np_actors(subj, mentions, on, exclude=trig)
 
     def guests_and_host(
         self, trig: Token, mentions: list[ActorMention], on: dt.date | None, sents: list[Sentence], sent: Sentence
@@ -305,6 +366,12 @@ class RoleFinder:
         pool = [m for m in before if (m.kind == "person") == personal or (personal and m.kind == "office")]
         if not pool and not personal:
             pool = [m for m in before if m.kind in STATE_KINDS | {"org"}]
+        if not pool and personal:
+            # "Bolivia's interim president says her government is expelling ...": she holds the state's office
+            # (the first such holder: the sentence's subject, not the counterpart named after it)
+            holders = [m for m in before if m.kind in STATE_KINDS and holds_office(tok.doc, m)]
+            if holders:
+                return [(holders[0].code(on), holders[0])]
         if not pool:
             prev = previous(sents, sent)
             if prev is not None:
@@ -312,7 +379,9 @@ class RoleFinder:
                 pool = [m for m in earlier if (m.kind == "person") == personal]
         if not pool:
             # "During his visit to Ankara, the Iranian president ...": the referent comes after
-            phrase_end = max(t.idx + len(t.text) for t in tok.head.subtree) if tok.dep_ == "poss" else tok.idx
+            # ("After he landed in Beijing, Putin said"): after the pronoun's own clause, never inside it
+            # ("he was expelling the British ambassador" does not make the British the expellers)
+            phrase_end = max(t.idx + len(t.text) for t in tok.head.subtree)
             after = [m for m in mentions if m.start >= phrase_end and m.kind in STATE_KINDS | {"person"}]
             return [(after[0].code(on), after[0])] if after else []
         m = pool[-1]
@@ -357,7 +426,7 @@ class RoleFinder:
                     out += pobjs(clause, {"to", "in"})
             return [(c, m) for c, m in out if m.kind != "person"], 1.0
         if kind == "expulsion":
-            passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in trig.children) or (
+            passive = any(c.dep_ in {"nsubjpass", "auxpass", "agent"} for c in trig.children) or (
                 trig.tag_ == "VBN" and trig.dep_ in {"acl", "amod"}
             )
             if trig.pos_ == "NOUN":
@@ -367,19 +436,23 @@ class RoleFinder:
                             if g.dep_ == "pobj":
                                 out += self.np_actors(g, mentions, on)
             elif passive:
-                heads = [c for c in trig.children if c.dep_ == "nsubjpass"]
+                heads = [c for c in trig.children if c.dep_ in {"nsubjpass", "nsubj"}]
                 if trig.dep_ in {"acl", "amod"}:
                     heads.append(trig.head)
                 for h in heads:
                     out += self.np_actors(h, mentions, on, exclude=trig)
             else:
-                for o in objects(node):
+                # "gave the Nigerian envoy 72 hours to leave": the envoy is the indirect object
+                datives = [c for c in node.children if c.dep_ == "dative" and c.pos_ in {"NOUN", "PROPN"}]
+                for o in objects(node) + datives:
                     out += self.np_actors(o, mentions, on, preps=ENVOY_PREPS)
                 if not out:  # the parser often hangs "at the Russian embassy" on the verb
                     out += pobjs(node, {"at"})
             return out, 1.0
         if kind == "recall":
-            for o in [*objects(node), *objects(trig)]:
+            # "ordered the recall of its ambassadors from Ireland": the envoy's post hangs on the "of" phrase
+            of_envoys = of_objects(trig) if trig.pos_ == "NOUN" else []
+            for o in [*objects(node), *objects(trig), *of_envoys]:
                 out += pobjs(o, {"to", "in", "from"})
             out += pobjs(trig, {"from", "to"})
             if clause is not None and clause is not trig:
@@ -414,8 +487,21 @@ def official_head(doc: Doc, m: ActorMention) -> bool:
     span = doc.char_span(m.start, m.end, alignment_mode="expand")
     if span is None:
         return False
-    head = span.root.head if span.root.dep_ in {"amod", "compound"} else span.root
-    return head is span.root or head.lemma_.lower() in OFFICIAL_HEADS or head.pos_ == "PROPN"
+    root = span.root
+    while root.dep_ == "conj" and root.head.i != root.i:
+        root = root.head  # "the Spanish and Portuguese prime ministers": the first conjunct's head
+    head = root.head if root.dep_ in {"amod", "compound"} else root
+    # (tokens are views made afresh: compare positions, not identity)
+    return head.i == root.i or head.lemma_.lower() in OFFICIAL_HEADS or head.pos_ == "PROPN"
+
+
+def holds_office(doc: Doc, m: ActorMention) -> bool:
+    """Whether a state mention names whose office a person holds ("Bolivia's interim president")."""
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None:
+        return False
+    root = span.root
+    return root.dep_ in {"poss", "amod", "compound"} and root.head.lemma_.lower() in GUEST_NOUNS
 
 
 def dedupe(items: list[tuple[str, ActorMention]]) -> list[tuple[str, ActorMention]]:

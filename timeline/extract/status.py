@@ -18,6 +18,8 @@ PLANNED_WORDS = frozenset({"upcoming", "planned", "scheduled", "forthcoming", "e
                            "proposed", "future", "next"})  # fmt: skip
 MODALS = frozenset({"would", "could", "should", "might", "may", "must", "can", "ought"})
 CANCEL_HEADS = frozenset({"cancel", "postpone", "scrap", "delay", "deny", "rule", "call", "shelve", "abandon"})
+DEMAND_HEADS = frozenset({"demand", "urge", "ask", "insist", "request", "call", "propose", "suggest", "recommend",
+                          "want", "require", "argue", "hope", "wish"})  # fmt: skip
 DENIAL_HEADS = frozenset({"deny", "reject", "dismiss", "refute"})
 REPORTING_VERBS = frozenset({"say", "tell", "announce", "confirm", "state", "report", "add", "note", "disclose"})
 CAUSATIVES = frozenset({"let", "allow", "permit", "make", "help"})
@@ -30,6 +32,9 @@ def status_of(trig: Token, clause: Token | None) -> tuple[str, dates.Tense]:
     cur = node
     while cur.head is not cur and (
         cur.dep_ in {"xcomp", "pcomp", "pobj", "prep", "dobj", "auxpass"}
+        # "called on Germany to expel": the parser hangs the infinitive on the one urged
+        or (cur.dep_ == "acl" and cur.tag_ == "VB" and cur.head.dep_ == "pobj")
+        or (cur.dep_ == "advcl" and cur.tag_ == "VB" and lemma(cur.head) in HYPOTHETICAL_HEADS)
         or (cur.dep_ == "ccomp" and lemma(cur.head) in CAUSATIVES)  # "refused to let him visit"
         # a conjoined verb shares its sibling's auxiliaries, unless it has a subject of its own
         or (cur.dep_ == "conj" and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in cur.children))
@@ -45,10 +50,12 @@ def status_of(trig: Token, clause: Token | None) -> tuple[str, dates.Tense]:
     future = "will" in lowers or "shall" in lowers or "'ll" in lowers
     if any(c.dep_ == "neg" for c in words) or "never" in lowers:
         return "denied", "past"
-    if any(lemma(n) in CANCEL_HEADS and n is not node for n in chain[1:]):
+    if any(_cancels(n) and n is not node for n in chain[1:]):
         return "denied", "past"
-    if trig.pos_ == "NOUN" and trig.head.lemma_.lower() in {"cancel", "postpone", "scrap", "call"}:
+    if trig.pos_ == "NOUN" and _cancels(trig.head):
         return "denied", "past"
+    if _called_off(trig):
+        return "denied", "past"  # "plans for a visit by X were shelved", "the decision to recall was postponed"
     subject_of_modal = (
         trig.pos_ == "NOUN"
         and trig.dep_ in {"nsubj", "nsubjpass"}
@@ -58,6 +65,8 @@ def status_of(trig: Token, clause: Token | None) -> tuple[str, dates.Tense]:
         return "hypothetical", None
     if node.dep_ == "ccomp" and node.head.lemma_.lower() in DENIAL_HEADS:
         return "denied", "past"
+    if node.dep_ == "ccomp" and lemma(node.head) in DEMAND_HEADS:
+        return "hypothetical", None  # "demanded that Oslo recall its ambassador": asked for, not done
     if lowers & MODALS:
         reported = node.dep_ == "ccomp" and node.head.lemma_.lower() in REPORTING_VERBS
         if lowers & MODALS == {"would"} and reported and has_time(node):
@@ -80,3 +89,30 @@ def status_of(trig: Token, clause: Token | None) -> tuple[str, dates.Tense]:
     if node.tag_ in {"VBD", "VBN"} or "have" in lemmas or "has" in lowers:
         return "occurred", "past"
     return "occurred", None
+
+
+def _cancels(verb: Token) -> bool:
+    """A verb that calls something off ("cancelled", "postponed", "called off"; not "called for")."""
+    if lemma(verb) == "call":
+        return any(c.dep_ == "prt" and c.lower_ == "off" for c in verb.children)
+    return lemma(verb) in CANCEL_HEADS | {"suspend", "drop", "defer"}
+
+
+def _called_off(trig: Token) -> bool:
+    """A trigger inside the subject or object of a cancelling verb ("plans for a visit were shelved",
+    "the decision to recall its ambassador was postponed")."""
+    if trig.pos_ == "NOUN":
+        cur = trig
+    elif trig.dep_ == "acl" and trig.head.pos_ == "NOUN":
+        cur = trig.head
+    else:
+        return False
+    for _ in range(4):
+        if cur.pos_ in {"VERB", "AUX"}:
+            return _cancels(cur) and cur.i != trig.head.i
+        if cur.dep_ not in {"pobj", "prep", "nsubj", "nsubjpass", "dobj", "compound"} or cur.head.i == cur.i:
+            return False
+        cur = cur.head
+        if cur.pos_ in {"VERB", "AUX"}:
+            return _cancels(cur) and (trig.pos_ != "NOUN" or cur.i != trig.head.i)
+    return False

@@ -13,6 +13,7 @@ MONTH_WORDS = frozenset(
     {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
      "December"}
 )  # fmt: skip
+QUANTITY_NOUNS = frozenset({"series", "round", "number", "couple", "flurry", "string", "spate", "wave"})
 LEMMA_FIXES = {"hopes": "hope", "hoped": "hope", "hoping": "hope"}
 
 
@@ -68,6 +69,19 @@ def clause_verb(trig: Token) -> Token | None:
         return trig
     if trig.dep_ in {"dobj", "attr", "oprd"} and trig.head.lemma_.lower() in LIGHT_VERBS:
         return trig.head
+    # "a phone conversation between X and Y took place on March 4": the happening verb carries the clause
+    if trig.dep_ == "nsubj" and (
+        trig.head.lemma_.lower() in {"happen", "occur"}
+        or (trig.head.lemma_.lower() == "take" and any(c.lower_ == "place" for c in trig.head.children))
+    ):
+        return trig.head
+    # "he was on a visit to Argentina", "is on a two-day official visit": being on a visit is visiting
+    if trig.dep_ == "pobj" and trig.head.lower_ == "on" and trig.head.head.lemma_ == "be":
+        return trig.head.head
+    # "made a series of phone calls", "held a round of talks": the quantity noun is the verb's object
+    head = trig.head
+    if trig.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in QUANTITY_NOUNS:
+        return clause_verb(head.head) if head.head.pos_ == "NOUN" else None
     return None
 
 
@@ -79,3 +93,37 @@ def subsumed(trig: Token) -> bool:
     if trig.dep_ == "pobj" and head.lemma_ == "for":
         return head.head.lemma_.lower() in {"arrive", "land", "travel", "fly", "come", "go", "head"}
     return False
+
+
+HABIT_ADVERBS = frozenset({"repeatedly", "often", "frequently", "routinely", "regularly", "twice", "thrice",
+                           "consistently", "usually", "habitually", "rarely", "seldom"})  # fmt: skip
+NUMBER_WORDS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+                          "dozen", "dozens", "several", "many", "multiple", "numerous"})  # fmt: skip
+
+
+def habitual(trig: Token) -> bool:
+    """A count or a habit, not one happening: "has vetoed resolutions nine times since 1990", "often visits".
+
+    Counted objects only count with a span of time ("17 resolutions since 2011"); "expelled two diplomats on
+    Monday" is one act.
+    """
+    if trig.pos_ not in {"VERB", "AUX"}:
+        return False
+    for c in trig.children:
+        if c.dep_ in {"advmod", "npadvmod"} and c.lower_ in HABIT_ADVERBS:
+            return True
+        if c.dep_ in {"npadvmod", "dobj", "advmod"} and c.lemma_.lower() in {"time", "occasion"} and c.tag_ == "NNS":
+            return True
+        if c.dep_ == "prep" and any(g.lemma_.lower() == "occasion" and g.tag_ == "NNS" for g in c.children):
+            return True
+    since = any(
+        c.dep_ == "prep"
+        and (c.lower_ == "since" or (c.lower_ in {"over", "in", "during"} and any(
+            g.lemma_.lower() in {"year", "decade", "month", "period", "course", "history"} for g in c.children)))
+        for c in trig.children
+    )  # fmt: skip
+    counted = any(
+        n.dep_ == "nummod" and (n.lower_ in NUMBER_WORDS or (n.text.isdigit() and int(n.text) > 1))
+        for o in trig.children if o.dep_ == "dobj" for n in o.children
+    )  # fmt: skip
+    return since and counted

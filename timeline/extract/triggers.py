@@ -21,7 +21,15 @@ from timeline.models import EVENT_TYPES
 
 LIGHT_VERBS = frozenset({
     "hold", "have", "pay", "make", "conduct", "cast", "use", "exercise", "begin", "start", "undertake",
-    "carry", "wrap", "end", "complete", "host", "receive", "announce",
+    "carry", "wrap", "end", "complete", "host", "receive", "announce", "order", "place", "get", "take",
+    "initiate", "exchange",
+})  # fmt: skip
+
+
+QUANTITY_HEADS = frozenset({
+    "dozen", "dozens", "number", "group", "handful", "couple", "score", "scores", "team", "some", "all", "several",
+    "many", "most", "few", "hundred", "hundreds", "pair", "total", "rest", "one", "two", "three", "four", "five",
+    "six", "seven", "eight", "nine", "ten", "members", "member", "half", "part", "each", "both", "none", "any",
 })  # fmt: skip
 
 
@@ -48,6 +56,9 @@ class Pattern:
     reverse: bool = False
     meeting: bool = False
     purpose: frozenset[str] = frozenset()
+    remote: bool = False
+    departure: bool = False
+    status: str | None = None
     keywords: frozenset[str] = frozenset()
     origin: str = "core"
 
@@ -82,6 +93,9 @@ class Pattern:
             reverse=bool(data.get("reverse", False)),
             meeting=bool(data.get("meeting", False)),
             purpose=words("purpose"),
+            remote=bool(data.get("remote", False)),
+            departure=bool(data.get("departure", False)),
+            status=data.get("status"),
             keywords=words("keywords") or frozenset({lemma[:5]}),
             origin=origin,
         )
@@ -106,14 +120,20 @@ def keyword_regex(patterns: Iterable[Pattern]) -> re.Pattern[str]:
 
 def _object_heads(token: Token) -> list[Token]:
     heads = [c for c in token.children if c.dep_ in {"dobj", "nsubjpass", "attr", "oprd"}]
+    # "Ajay Bisaria, India's High Commissioner to Pakistan, was called ...": the title is in apposition
+    heads += [a for h in list(heads) for a in h.children if a.dep_ == "appos"]
     # "expelled dozens of Russian diplomats": the quantity's "of" phrase names what was expelled
-    heads += [g for h in list(heads) for c in h.children if c.dep_ == "prep" and c.lower_ == "of"
+    # ("recognition of Gbagbo's envoy" is no quantity: the envoy is not what was withdrawn)
+    heads += [g for h in list(heads) if h.pos_ == "NUM" or h.lemma_.lower() in QUANTITY_HEADS
+              for c in h.children if c.dep_ == "prep" and c.lower_ == "of"
               for g in c.children if g.dep_ == "pobj"]  # fmt: skip
     if token.pos_ == "NOUN":
         heads += [g for c in token.children if c.dep_ == "prep" and c.lemma_ == "of" for g in c.children
                   if g.dep_ == "pobj"]  # fmt: skip
     if token.dep_ in {"acl", "amod"} and token.tag_ == "VBN":
         heads.append(token.head)
+    # "gave the envoy 72 hours to leave": the envoy is the indirect object
+    heads += [c for c in token.children if c.dep_ == "dative" and c.pos_ in {"NOUN", "PROPN", "PRON"}]
     return [x for h in heads for x in (h, *h.conjuncts)]
 
 
@@ -143,11 +163,13 @@ def matches(pattern: Pattern, token: Token) -> bool:
         return False
     if pattern.modifiers and not (_modifier_words(token) & pattern.modifiers):
         return False
+    # "spoke by phone", "exchanged views over the phone" (the parser may hang the phrase on the object)
+    near = [*token.children, *(g for c in token.children if c.dep_ == "dobj" for g in c.children)]
     if pattern.by and not any(
         c.dep_ == "prep"
         and c.lower_ in {"by", "over", "on", "via"}
         and any(g.lemma_.lower() in pattern.by for g in c.children)
-        for c in token.children
+        for c in near
     ):
         return False
     if pattern.xcomp and not any(c.dep_ in {"xcomp", "ccomp"} and c.lemma_.lower() in pattern.xcomp
@@ -158,4 +180,74 @@ def matches(pattern: Pattern, token: Token) -> bool:
         for c in token.children
     ):
         return False
+    if pattern.remote and not _remote(token):
+        return False
+    if pattern.departure and not _departure(token):
+        return False
     return not (pattern.persona_non_grata and "persona non grata" not in token.sent.text.lower())
+
+
+# Words that put two speakers in one room: "spoke with Xi" is a phone call only without them.
+TOGETHER_RE = re.compile(
+    r"\b(?:met|meet|meets|meeting|visit\w*|summit|sidelines|trip|tour\w*|arriv\w*|host\w*|in person|"
+    r"face[- ]to[- ]face|press conference|news conference|reporters|journalists|media|parliament|rally|speech|"
+    r"address\w*|audience|crowd|students|forum|conference|session|ceremony|dinner|lunch|breakfast|"
+    r"bilateral talks|talks in|on the margins|interview|television|radio|broadcast)\b",
+    re.IGNORECASE,
+)
+MONTHS = frozenset({"January", "February", "March", "April", "May", "June", "July", "August", "September",
+                    "October", "November", "December"})  # fmt: skip
+SPEAKING_PREPS = frozenset({"with", "to"})
+# Prepositions that say what or when two leaders spoke, not where or against whom.
+LOOSE_PREPS = frozenset({"on", "about", "over", "by", "for", "regarding", "after", "following", "amid", "before",
+                         "via", "late", "earlier"})  # fmt: skip
+
+
+def _remote(token: Token) -> bool:
+    """A bare "spoke with/to", read as a call: a partner named, and nothing placing the sides together.
+
+    "X spoke with Y on Monday" and "X and Y spoke on Monday" are how readouts report calls; "spoke to
+    reporters", "spoke at the summit", "spoke against the draft" are not calls, and neither is a
+    willingness ("ready to talk to the United States"): only a reported past conversation counts.
+    """
+    if TOGETHER_RE.search(token.sent.text):
+        return False
+    perfect = token.tag_ == "VBN" and any(c.dep_ == "aux" and c.lemma_ == "have" for c in token.children)
+    gerund = token.tag_ == "VBG" and token.dep_ in {"pcomp", "ROOT", "acomp", "advcl"}  # "Great speaking with ..."
+    if token.tag_ != "VBD" and not perfect and not gerund:
+        return False
+    # "spoke with the Moroccan king in Rabat": a place anywhere in the clause puts them together
+    for t in token.subtree:
+        if (
+            t.dep_ == "prep"
+            and t.lower_ in {"in", "at"}
+            and any(g.dep_ == "pobj" and g.pos_ == "PROPN" and g.text not in MONTHS for g in t.children)
+        ):
+            return False
+    preps = [c for c in token.children if c.dep_ in {"prep", "dative"}]
+    if any(c.lower_ not in SPEAKING_PREPS | LOOSE_PREPS for c in preps):
+        return False
+    if any(c.dep_ in {"prt", "advmod"} and c.lower_ in {"out", "up", "against", "publicly", "openly"}
+           for c in token.children):  # fmt: skip
+        return False
+    if any(c.lower_ in SPEAKING_PREPS for c in preps):
+        return True
+    # "X and Y spoke on Thursday": a subject of two sides
+    return any(c.dep_ == "nsubj" and c.conjuncts for c in token.children)
+
+
+DEPARTURE_LEMMAS = frozenset({"leave", "depart", "quit", "exit"})
+
+
+def _departure(token: Token) -> bool:
+    """Told, asked or given time to go: "gave the envoy 72 hours to leave", "told him to return home"."""
+    for t in token.subtree:
+        if t.dep_ in {"nsubj", "nsubjpass"} and t.head is token:
+            continue
+        lem = t.lemma_.lower()
+        if lem in DEPARTURE_LEMMAS and t.pos_ in {"VERB", "AUX"}:
+            return True
+        if lem in {"return", "go"} and any(c.lower_ in {"home", "back"} or (c.dep_ == "prep" and c.lower_ == "to")
+                                           for c in t.children):  # fmt: skip
+            return True
+    return False

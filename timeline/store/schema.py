@@ -1,4 +1,9 @@
-"""The tables: articles, their events (mentions), and the timeline entries built from them."""
+"""The tables: articles, their events (mentions), the keys that group them, and the timeline entries.
+
+How the bytes are spent: an article's text once; an event's JSON payload once (its evidence is
+also a column, for sources and search); a key per distinct way a happening is reported; an entry
+per happening with its filter columns, and nothing per entry that grows with its reports.
+"""
 
 from __future__ import annotations
 
@@ -26,20 +31,73 @@ events = sa.Table(
     metadata,
     sa.Column("id", sa.String(16), primary_key=True),
     sa.Column("article_id", sa.String(40), sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("key_id", sa.String(16), nullable=False),
     sa.Column("type", sa.String(20), nullable=False),
     sa.Column("status", sa.String(20), nullable=False),
     sa.Column("date_start", sa.Date),
     sa.Column("date_end", sa.Date),
     sa.Column("date_precision", sa.String(10), nullable=False),
     sa.Column("outlet", sa.String(200)),
+    sa.Column("published", sa.Date),
     sa.Column("evidence", sa.Text, nullable=False),
     sa.Column("confidence", sa.Float, nullable=False),
-    # date (or 0000-00-00 when undated) and id: a total order for keyset pagination
+    # date (or 0001-01-01 when undated) and id: a total order for keyset pagination
     sa.Column("sort_key", sa.String(40), nullable=False, unique=True),
     sa.Column("payload", sa.LargeBinary, nullable=False),
-    sa.Column("entry_id", sa.String(16), index=True),
     sa.Index("ix_events_type_sort", "type", "sort_key"),
     sa.Index("ix_events_article", "article_id"),
+    sa.Index("ix_events_key", "key_id", "published"),
+)
+
+event_actors = sa.Table(
+    "event_actors",
+    metadata,
+    sa.Column("event_id", sa.String(16), sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("code", sa.String(12), primary_key=True),
+    sa.Column("role", sa.String(10), primary_key=True),
+    sa.Index("ix_event_actors_code", "code", "role"),
+)
+
+# One row per distinct (type, tier, window, agents, targets): every mention with the same key belongs to
+# the same happening, so consolidation works on keys and its cost does not grow with a happening's reports.
+keys = sa.Table(
+    "keys",
+    metadata,
+    sa.Column("id", sa.String(16), primary_key=True),
+    sa.Column("type", sa.String(20), nullable=False),
+    sa.Column("tier", sa.SmallInteger, nullable=False),
+    sa.Column("lo", sa.Date),
+    sa.Column("hi", sa.Date),
+    sa.Column("agents", sa.Text, nullable=False),
+    sa.Column("targets", sa.Text, nullable=False),
+    sa.Column("entry_id", sa.String(16), nullable=False),
+    sa.Column("n", sa.Integer, nullable=False),
+    sa.Column("log_miss", sa.Float, nullable=False),
+    sa.Column("occurred", sa.Boolean, nullable=False),
+    sa.Column("best", sa.String(60), nullable=False),
+    sa.Column("first_reported", sa.Date),
+    sa.Column("last_reported", sa.Date),
+    sa.Index("ix_keys_entry", "entry_id"),
+)
+
+# The agents of each key with its type, tier and window: the index candidate searches run on.
+key_agents = sa.Table(
+    "key_agents",
+    metadata,
+    sa.Column("type", sa.String(20), primary_key=True),
+    sa.Column("code", sa.String(12), primary_key=True),
+    sa.Column("tier", sa.SmallInteger, primary_key=True),
+    sa.Column("lo", sa.Date, primary_key=True),
+    sa.Column("key_id", sa.String(16), primary_key=True),
+    sa.Column("hi", sa.Date, nullable=False),
+)
+
+key_outlets = sa.Table(
+    "key_outlets",
+    metadata,
+    sa.Column("key_id", sa.String(16), primary_key=True),
+    sa.Column("outlet", sa.String(200), primary_key=True),
+    sa.Column("n", sa.Integer, nullable=False),
 )
 
 entries = sa.Table(
@@ -52,27 +110,51 @@ entries = sa.Table(
     sa.Column("date_end", sa.Date),
     sa.Column("date_precision", sa.String(10), nullable=False),
     sa.Column("year", sa.Integer),
+    # the last day the entry can stand for: date filters compare ranges by it
+    sa.Column("date_last", sa.Date),
     sa.Column("confidence", sa.Float, nullable=False),
+    sa.Column("mention_count", sa.Integer, nullable=False),
+    sa.Column("log_miss", sa.Float, nullable=False),
+    sa.Column("occurred", sa.Boolean, nullable=False),
+    sa.Column("best", sa.String(60), nullable=False),
+    sa.Column("best_event", sa.String(16), nullable=False),
+    # the smallest precise key (or the one key of an entry standing alone): the id derives from it
+    sa.Column("anchor", sa.String(16), nullable=False),
+    # the days spanned by every member key's window: where a change can reach other keys
+    sa.Column("lo", sa.Date),
+    sa.Column("hi", sa.Date),
+    sa.Column("agents", sa.Text, nullable=False),
+    sa.Column("targets", sa.Text, nullable=False),
+    sa.Column("outlets", sa.Text, nullable=False),
+    sa.Column("first_reported", sa.Date),
+    sa.Column("last_reported", sa.Date),
+    # dated entries first in date order, undated last: "0|<date>|<id>" or "1|0001-01-01|<id>"; rsort_key is
+    # the same order with dates and ids reversed, so a newest-first timeline also reads undated last
     sa.Column("sort_key", sa.String(40), nullable=False, unique=True),
-    sa.Column("search_text", sa.Text, nullable=False),
-    sa.Column("payload", sa.LargeBinary, nullable=False),
+    sa.Column("rsort_key", sa.String(40), nullable=False, unique=True),
     sa.Index("ix_entries_type_sort", "type", "sort_key"),
+    sa.Index("ix_entries_type_rsort", "type", "rsort_key"),
+    sa.Index("ix_entries_year", "year", "type"),
 )
 
 entry_actors = sa.Table(
     "entry_actors",
     metadata,
-    sa.Column("entry_id", sa.String(16), sa.ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True),
+    # (code, sort_key) first: an actor's entries come out of the index already in timeline order
     sa.Column("code", sa.String(12), primary_key=True),
+    sa.Column("sort_key", sa.String(40), primary_key=True),
     sa.Column("role", sa.String(10), primary_key=True),
-    sa.Index("ix_entry_actors_code", "code", "role"),
+    sa.Column("entry_id", sa.String(16), nullable=False),
+    sa.Index("ix_entry_actors_entry", "entry_id"),
 )
 
 entry_outlets = sa.Table(
     "entry_outlets",
     metadata,
-    sa.Column("entry_id", sa.String(16), sa.ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("outlet", sa.String(200), primary_key=True),
+    sa.Column("sort_key", sa.String(40), primary_key=True),
+    sa.Column("entry_id", sa.String(16), nullable=False),
+    sa.Index("ix_entry_outlets_entry", "entry_id"),
 )
 
 # Bumped on every write: part of every ETag, so a cached response is never stale.
@@ -83,12 +165,33 @@ store_meta = sa.Table(
     sa.Column("value", sa.Integer, nullable=False),
 )
 
-
-event_actors = sa.Table(
-    "event_actors",
+# Counts kept up to date on every entry write, so that counts, facets and histograms of the whole
+# timeline (or of some types and statuses) read a few hundred summary rows instead of every entry.
+# period is the entry's "YYYY-MM" ("" when undated); rows are per type, so the type's write lock covers them.
+entry_counts = sa.Table(
+    "entry_counts",
     metadata,
-    sa.Column("event_id", sa.String(16), sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("type", sa.String(20), primary_key=True),
+    sa.Column("status", sa.String(20), primary_key=True),
+    sa.Column("precision", sa.String(10), primary_key=True),
+    sa.Column("period", sa.String(7), primary_key=True),
+    sa.Column("n", sa.Integer, nullable=False),
+)
+
+actor_counts = sa.Table(
+    "actor_counts",
+    metadata,
+    sa.Column("type", sa.String(20), primary_key=True),
+    sa.Column("status", sa.String(20), primary_key=True),
     sa.Column("code", sa.String(12), primary_key=True),
-    sa.Column("role", sa.String(10), primary_key=True),
-    sa.Index("ix_event_actors_code", "code", "role"),
+    sa.Column("n", sa.Integer, nullable=False),
+)
+
+outlet_counts = sa.Table(
+    "outlet_counts",
+    metadata,
+    sa.Column("type", sa.String(20), primary_key=True),
+    sa.Column("status", sa.String(20), primary_key=True),
+    sa.Column("outlet", sa.String(200), primary_key=True),
+    sa.Column("n", sa.Integer, nullable=False),
 )

@@ -1,34 +1,56 @@
-"""Articles and events in SQL: a SQLite file by default, PostgreSQL by URL.
+"""Articles, events and timeline entries in SQL: a SQLite file by default, PostgreSQL by URL.
 
-One article and all its events are written in one transaction, so a failure
-leaves nothing half-written. Events are paged by keyset on ``sort_key``
-(date then id), never by OFFSET.
+Writes: an article, its events and every entry they change are one transaction, so a
+failure leaves nothing half-written. Writers of the same event type take a transaction-level
+lock first (PostgreSQL advisory locks in a fixed order; SQLite's one writer via BEGIN
+IMMEDIATE), so any number of API processes and ingest workers keep the timeline equal to a
+full rebuild; deadlocks and serialization failures are retried.
+
+Reads: entries and events are paged by keyset on their sort keys, never by OFFSET.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+import hashlib
+import logging
+import re
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from timeline.consolidate import consolidate
-from timeline.models import ArticleRecord, Entry, Event
+from timeline.codes import cameo_code, plover_code
+from timeline.consolidate import assign, combined_confidence, key_of, source_of, source_order
+from timeline.models import STATUSES, ArticleRecord, Entry, Event, Source
 from timeline.query import EventFilter, decode_cursor, encode_cursor
+from timeline.store import summary
+from timeline.store.entries import Agg, Consolidator, max_span, mention_agg, sort_keys
 from timeline.store.schema import (
+    actor_counts,
     articles,
     entries,
     entry_actors,
+    entry_counts,
     entry_outlets,
     event_actors,
     events,
+    key_agents,
+    key_outlets,
+    keys,
     metadata,
+    outlet_counts,
     store_meta,
 )
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+RETRIES = 8
 
 
 class StoreError(RuntimeError):
@@ -62,7 +84,19 @@ def normalise_url(url: str) -> str:
 
 
 def sort_key(event: Event) -> str:
+    """An event's place in date order (undated events as 0001-01-01), made unique by its id."""
     return f"{(event.date_start or dt.date(1, 1, 1)).isoformat().rjust(10, '0')}|{event.id}"
+
+
+def _lock_id(kind: str) -> int:
+    """A stable signed 64-bit number for a PostgreSQL advisory lock on one event type."""
+    return int.from_bytes(hashlib.sha256(f"timeline:{kind}".encode()).digest()[:8], "big", signed=True)
+
+
+def _retryable(exc: sa.exc.DBAPIError) -> bool:
+    """Deadlocks, serialization failures and a busy SQLite file are worth another try."""
+    code = getattr(exc.orig, "sqlstate", None)
+    return code in {"40001", "40P01"} or "database is locked" in str(exc.orig)
 
 
 class Store:
@@ -70,214 +104,409 @@ class Store:
 
     def __init__(self, url: str, engine: Engine | None = None) -> None:
         self.url = normalise_url(url)
-        self.engine = engine or sa.create_engine(self.url, future=True, pool_pre_ping=True)
+        if engine is None:
+            kwargs: dict[str, Any] = {"future": True, "pool_pre_ping": True}
+            if self.url.startswith("sqlite"):
+                kwargs["connect_args"] = {"timeout": 60}
+            engine = sa.create_engine(self.url, **kwargs)
+        self.engine = engine
         if self.engine.dialect.name == "sqlite":
-            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-
-    def create_schema(self) -> None:
-        """Create the tables (and the full-text index) when they do not exist yet."""
-        try:
-            metadata.create_all(self.engine)
-            with self.engine.begin() as conn:
-                if self.dialect == "sqlite":
-                    conn.exec_driver_sql(
-                        "CREATE VIRTUAL TABLE IF NOT EXISTS entries_fts USING fts5(entry_id UNINDEXED, body)"
-                    )
-                elif self.dialect == "postgresql":
-                    conn.exec_driver_sql(
-                        "CREATE INDEX IF NOT EXISTS ix_entries_fts ON entries "
-                        "USING gin (to_tsvector('english', search_text))"
-                    )
-        except sa.exc.OperationalError as exc:
-            raise StoreError(f"cannot open the database {self.engine.url!r}: {exc.orig}") from None
+            sa.event.listen(self.engine, "connect", _sqlite_connect)
+            sa.event.listen(self.engine, "begin", _sqlite_begin)
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    def create_schema(self) -> None:
+        """Create the tables, the full-text index and the version row when they do not exist yet."""
+        try:
+            metadata.create_all(self.engine)
+            with self.engine.begin() as conn:
+                if self.dialect == "sqlite":
+                    # contentless: the index only, keyed by the events table's rowid (evidence + title)
+                    conn.exec_driver_sql(
+                        "CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(body, content='', "
+                        "tokenize='unicode61 remove_diacritics 2')"
+                    )
+                elif self.dialect == "postgresql":
+                    conn.exec_driver_sql(
+                        "CREATE INDEX IF NOT EXISTS ix_events_fts ON events "
+                        "USING gin (to_tsvector('english', evidence))"
+                    )
+                    conn.exec_driver_sql(
+                        "CREATE INDEX IF NOT EXISTS ix_articles_fts ON articles "
+                        "USING gin (to_tsvector('english', coalesce(title, '')))"
+                    )
+                for name in ("version", "max_span"):
+                    if conn.execute(sa.select(store_meta.c.value).where(store_meta.c.key == name)).first() is None:
+                        conn.execute(_insert_ignore(self.dialect, store_meta, ["key"]).values(key=name, value=0))
+        except sa.exc.OperationalError as exc:
+            raise StoreError(f"cannot open the database {self.engine.url!r}: {exc.orig}") from None
+        except sa.exc.IntegrityError:
+            pass  # another process created the version row first
+
     def drop_schema(self) -> None:
         """Drop every table (tests use this to start clean)."""
         with self.engine.begin() as conn:
             if self.dialect == "sqlite":
-                conn.exec_driver_sql("DROP TABLE IF EXISTS entries_fts")
+                conn.exec_driver_sql("DROP TABLE IF EXISTS events_fts")
         metadata.drop_all(self.engine)
 
     # -- writing ----------------------------------------------------------------------
 
+    def _write(self, work: Callable[[Connection], T], kinds: Iterable[str]) -> T:
+        """Run ``work`` in one write transaction holding the locks of ``kinds``, retrying on conflicts."""
+        kinds = sorted(set(kinds))
+        for attempt in range(RETRIES):
+            try:
+                with self.engine.connect() as conn:
+                    conn.execution_options(timeline_write=True)
+                    with conn.begin():
+                        if self.dialect == "postgresql":
+                            for kind in kinds:
+                                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_lock_id(kind))))
+                        result = work(conn)
+                        conn.execute(
+                            store_meta.update()
+                            .where(store_meta.c.key == "version")
+                            .values(value=store_meta.c.value + 1)
+                        )
+                        return result
+            except sa.exc.DBAPIError as exc:
+                if attempt + 1 < RETRIES and _retryable(exc):
+                    log.info("write conflict (%s); retrying", type(exc.orig).__name__)
+                    time.sleep(0.02 * 2**attempt)
+                    continue
+                if isinstance(exc, sa.exc.OperationalError):
+                    raise StoreError(f"the database could not be written: {exc.orig}") from None
+                raise
+        raise AssertionError("unreachable")
+
     def add(self, record: ArticleRecord) -> tuple[ArticleRecord, bool]:
         """Store an article with its events, all or nothing; an article seen before is left as it is."""
-        with self.engine.begin() as conn:
-            existing = self._article(conn, record.id)
-            if existing is not None:
-                return existing, False
-            conn.execute(
-                articles.insert().values(
-                    id=record.id,
-                    title=record.title,
-                    text=record.text,
-                    url=record.url,
-                    file=record.file,
-                    outlet=record.outlet,
-                    published=record.published,
-                    source=record.source,
-                    byline=record.byline,
+        return self.add_many([record])[0]
+
+    def add_many(self, records: Sequence[ArticleRecord]) -> list[tuple[ArticleRecord, bool]]:
+        """Store several articles in one transaction (batch ingest); each result says whether it was new."""
+        return self._write(lambda conn: self._add(conn, records), (e.type for r in records for e in r.events))
+
+    def _add(self, conn: Connection, records: Sequence[ArticleRecord]) -> list[tuple[ArticleRecord, bool]]:
+        out: list[tuple[ArticleRecord, bool]] = []
+        fresh: list[Event] = []
+        for record in records:
+            inserted = conn.execute(
+                _insert_ignore(self.dialect, articles, ["id"]).values(
+                    id=record.id, title=record.title, text=record.text, url=record.url, file=record.file,
+                    outlet=record.outlet, published=record.published, source=record.source, byline=record.byline,
                     ingested_at=record.ingested_at,
-                )
-            )
-            known = {
-                r[0] for r in conn.execute(sa.select(events.c.id).where(events.c.id.in_([e.id for e in record.events])))
-            }
-            fresh = [e for e in record.events if e.id not in known]
-            if fresh:
-                conn.execute(events.insert(), [_event_row(e) for e in fresh])
-                rows = [
-                    {"event_id": e.id, "code": a.code, "role": a.role}
-                    for e in fresh
-                    for a in {(a.code, a.role): a for a in e.actors}.values()
-                ]
-                if rows:
-                    conn.execute(event_actors.insert(), rows)
-                self._reconsolidate(conn, fresh)
-            self._bump(conn)
-        return record, True
+                ).returning(articles.c.id)
+            ).first()  # fmt: skip
+            if inserted is None:
+                existing = self._article(conn, record.id)
+                out.append((existing or record, False))
+                continue
+            out.append((record, True))
+            evs = list(record.events)
+            if not evs:
+                continue
+            known = set(conn.execute(sa.select(events.c.id).where(events.c.id.in_([e.id for e in evs]))).scalars())
+            new = [e for e in evs if e.id not in known]
+            if not new:
+                continue
+            conn.execute(events.insert(), [_event_row(e) for e in new])
+            actor_rows = [
+                {"event_id": e.id, "code": a.code, "role": a.role}
+                for e in new
+                for a in {(a.code, a.role): a for a in e.actors}.values()
+            ]
+            if actor_rows:
+                conn.execute(event_actors.insert(), actor_rows)
+            self._index_text(conn, [e.id for e in new], record.title)
+            fresh += new
+        if fresh:
+            Consolidator(conn).add(fresh)
+        return out
 
-    # -- timeline entries ---------------------------------------------------------------
-
-    def _bump(self, conn: Connection) -> None:
-        updated = conn.execute(
-            store_meta.update().where(store_meta.c.key == "version").values(value=store_meta.c.value + 1)
-        ).rowcount
-        if not updated:
-            conn.execute(store_meta.insert().values(key="version", value=1))
+    def _index_text(self, conn: Connection, event_ids: list[str], title: str | None) -> None:
+        if self.dialect != "sqlite":
+            return
+        conn.execute(
+            sa.text(
+                "INSERT INTO events_fts (rowid, body) SELECT rowid, evidence || char(10) || :title FROM events "
+                "WHERE id IN :ids"
+            ).bindparams(sa.bindparam("ids", expanding=True)),
+            {"ids": event_ids, "title": title or ""},
+        )
 
     def version(self) -> int:
         """A number that changes whenever anything stored changes."""
         with self.engine.connect() as conn:
             return conn.execute(sa.select(store_meta.c.value).where(store_meta.c.key == "version")).scalar() or 0
 
-    def _reconsolidate(self, conn: Connection, fresh: list[Event]) -> None:
-        """Rebuild the entries that the new mentions can touch: same type, a shared participant."""
-        ids: set[str] = set()
-        for kind in {e.type for e in fresh}:
-            codes = {c for e in fresh if e.type == kind for c in (*e.agents, *e.targets)}
-            near = sa.select(event_actors.c.event_id).join(events, events.c.id == event_actors.c.event_id)
-            near = near.where(events.c.type == kind, event_actors.c.code.in_(codes))
-            ids |= set(conn.execute(near).scalars())
-        ids |= {e.id for e in fresh}
-        old_entries = set(conn.execute(sa.select(events.c.entry_id).where(events.c.id.in_(ids))).scalars()) - {None}
-        if old_entries:
-            ids |= set(conn.execute(sa.select(events.c.id).where(events.c.entry_id.in_(old_entries))).scalars())
-        self._write_entries(conn, ids, old_entries)
-
-    def _write_entries(self, conn: Connection, event_ids: set[str], old_entries: set[str]) -> None:
-        rows = conn.execute(
-            sa.select(events.c.payload, articles.c.id, articles.c.title, articles.c.url)
-            .join(articles, articles.c.id == events.c.article_id)
-            .where(events.c.id.in_(event_ids))
-        ).all()
-        mentions = [_decode(r[0]) for r in rows]
-        titles = {r[1]: r[2] for r in rows}
-        urls = {r[1]: r[3] for r in rows}
-        if old_entries:
-            if self.dialect == "sqlite":
-                conn.execute(
-                    sa.text("DELETE FROM entries_fts WHERE entry_id IN :ids").bindparams(
-                        sa.bindparam("ids", expanding=True)
-                    ),
-                    {"ids": list(old_entries)},
-                )
-            conn.execute(entry_actors.delete().where(entry_actors.c.entry_id.in_(old_entries)))
-            conn.execute(entry_outlets.delete().where(entry_outlets.c.entry_id.in_(old_entries)))
-            conn.execute(entries.delete().where(entries.c.id.in_(old_entries)))
-        new = consolidate(mentions, titles, urls)
-        if not new:
-            return
-        conn.execute(entries.insert(), [_entry_row(en) for en in new])
-        actor_rows = [
-            {"entry_id": en.id, "code": code, "role": role}
-            for en in new
-            for role, codes in (("agent", en.agents), ("target", en.targets))
-            for code in dict.fromkeys(codes)
-        ]
-        if actor_rows:
-            conn.execute(entry_actors.insert(), actor_rows)
-        outlet_rows = [{"entry_id": en.id, "outlet": o} for en in new for o in en.outlets]
-        if outlet_rows:
-            conn.execute(entry_outlets.insert(), outlet_rows)
-        if self.dialect == "sqlite":
-            conn.execute(
-                sa.text("INSERT INTO entries_fts (entry_id, body) VALUES (:id, :body)"),
-                [{"id": en.id, "body": _search_text(en)} for en in new],
-            )
-        for en in new:
-            conn.execute(
-                events.update().where(events.c.id.in_([s.event_id for s in en.sources])).values(entry_id=en.id)
-            )
-
     def rebuild_entries(self) -> int:
-        """Consolidate every stored mention from scratch (after a change to the rules); returns the count."""
-        with self.engine.begin() as conn:
-            ids = set(conn.execute(sa.select(events.c.id)).scalars())
-            old = set(conn.execute(sa.select(entries.c.id)).scalars())
-            self._write_entries(conn, ids, old)
-            self._bump(conn)
-            return conn.execute(sa.select(sa.func.count()).select_from(entries)).scalar() or 0
+        """Group every stored mention from scratch (after a change to the rules); returns the entry count.
+
+        Keys and entries are computed in memory from the events and written in bulk, so a
+        rebuild is a few passes over the events, not a replay of every write.
+        """
+
+        def work(conn: Connection) -> int:
+            for table in (entry_actors, entry_outlets, entries, key_outlets, key_agents, keys):
+                conn.execute(table.delete())
+            key_rows: dict[str, Any] = {}
+            key_aggs: dict[str, Agg] = {}
+            outlet_n: dict[tuple[str, str], int] = defaultdict(int)
+            best_rows: dict[str, Event] = {}
+            for (payload,) in conn.execute(sa.select(events.c.payload).order_by(events.c.id)).yield_per(5000):
+                e = _decode(payload)
+                k = key_of(e)
+                key_rows.setdefault(k.id, k)
+                agg = mention_agg(e, k)
+                if k.id in key_aggs:
+                    key_aggs[k.id].merge(agg)
+                else:
+                    key_aggs[k.id] = agg
+                if e.outlet:
+                    outlet_n[(k.id, e.outlet)] += 1
+                best_rows[e.id] = e
+            entry_of = assign(key_rows.values())
+            _bulk(conn, keys, [_key_row(key_rows[kid], a, entry_of[kid]) for kid, a in key_aggs.items()])
+            _bulk(conn, key_agents, [
+                {"type": k.type, "code": c, "tier": k.tier, "lo": k.lo, "hi": k.hi, "key_id": k.id}
+                for k in key_rows.values() if k.lo is not None for c in k.agents
+            ])  # fmt: skip
+            _bulk(conn, key_outlets, [{"key_id": kid, "outlet": o, "n": n} for (kid, o), n in outlet_n.items()])
+            by_entry: dict[str, Agg] = {}
+            for kid, a in key_aggs.items():
+                eid = entry_of[kid]
+                if eid in by_entry:
+                    by_entry[eid].merge(a)
+                else:
+                    by_entry[eid] = Agg(type=a.type)
+                    by_entry[eid].merge(a)
+            writer = Consolidator(conn)
+            rows, actor_rows, outlet_rows = [], [], []
+            for eid, a in by_entry.items():
+                row, actors_, outlets_ = writer.entry_rows(eid, a, best_rows[a.best[-16:]])
+                rows.append(row)
+                actor_rows += actors_
+                outlet_rows += outlets_
+            _bulk(conn, entries, rows)
+            _bulk(conn, entry_actors, actor_rows)
+            _bulk(conn, entry_outlets, outlet_rows)
+            summary.rebuild(conn, rows)
+            conn.execute(store_meta.update().where(store_meta.c.key == "max_span").values(value=max_span(rows)))
+            return len(rows)
+
+        return self._write(work, ["veto", "visit", "phone_call", "expulsion", "recall"])
+
+    # -- reading entries ----------------------------------------------------------------
 
     def _entry_where(self, f: EventFilter) -> list[sa.ColumnElement[bool]]:
-        where = _common_where(entries, entry_actors, entry_actors.c.entry_id, f)
+        c = entries.c
+        where: list[sa.ColumnElement[bool]] = []
+        if f.start is not None:
+            where.append(c.date_last >= f.start)
+        if f.end is not None:
+            where.append(c.date_start <= f.end)
+        if f.start is not None or f.end is not None:
+            where += self._date_bounds(f.start, f.end)
+        if f.types:
+            where.append(c.type.in_(f.types))
+        if f.statuses and set(f.statuses) != {"occurred", "planned", "hypothetical", "denied"}:
+            where.append(c.status.in_(f.statuses))
+        if f.min_confidence is not None:
+            where.append(c.confidence >= f.min_confidence)
+        for codes, role in ((f.actor, None), (f.agent, "agent"), (f.target, "target")):
+            if codes:
+                sub = sa.select(entry_actors.c.sort_key).where(entry_actors.c.code.in_(codes))
+                if role:
+                    sub = sub.where(entry_actors.c.role == role)
+                where.append(c.sort_key.in_(sub))
         if f.outlet:
             where.append(
-                entries.c.id.in_(sa.select(entry_outlets.c.entry_id).where(entry_outlets.c.outlet.in_(f.outlet)))
+                c.sort_key.in_(sa.select(entry_outlets.c.sort_key).where(entry_outlets.c.outlet.in_(f.outlet)))
             )
         if f.q:
-            where.append(self._text_match(f.q))
+            matching = sa.select(keys.c.entry_id).join(events, events.c.key_id == keys.c.id)
+            where.append(c.id.in_(matching.where(self._text_match(f.q))))
         return where
 
+    def _date_bounds(self, start: dt.date | None, end: dt.date | None) -> list[sa.ColumnElement[bool]]:
+        """The same date range as bounds on the sort keys, so that it is an index range scan.
+
+        An entry that ends on or after ``start`` began at most ``max_span`` days before it.
+        """
+        with self.engine.connect() as conn:
+            span = conn.execute(sa.select(store_meta.c.value).where(store_meta.c.key == "max_span")).scalar() or 0
+        out: list[sa.ColumnElement[bool]] = []
+        if end is not None:
+            out += [
+                entries.c.sort_key < sort_keys("", _shift(end, 1), "day")[0],
+                entries.c.rsort_key >= sort_keys("", end, "day")[1],
+            ]
+        if start is not None:
+            first = _shift(start, -span)
+            # "~" sorts after every hex digit: the last key of that day in descending order
+            out += [
+                entries.c.sort_key >= sort_keys("", first, "day")[0],
+                entries.c.rsort_key <= sort_keys("", first, "day")[1] + "~",
+            ]
+        return out
+
     def _text_match(self, q: str) -> sa.ColumnElement[bool]:
-        """Full-text search over evidence and titles: FTS5 on SQLite, tsvector on PostgreSQL."""
+        """Events whose evidence or article title has every word of ``q``: words, never query syntax."""
+        words = re.findall(r"\w+", q)
+        if not words:
+            return sa.false()
         if self.dialect == "sqlite":
-            terms = " ".join('"' + t.replace('"', '""') + '"' for t in q.split())
-            sub = sa.text("SELECT entry_id FROM entries_fts WHERE entries_fts MATCH :fts").bindparams(fts=terms)
-            return entries.c.id.in_(sub.columns(sa.column("entry_id")))
+            terms = " ".join(f'"{w}"' for w in words)
+            sub = sa.text("SELECT rowid FROM events_fts WHERE events_fts MATCH :fts").bindparams(fts=terms)
+            return sa.literal_column("events.rowid").in_(sub.columns(sa.column("rowid")))
         if self.dialect == "postgresql":
-            return sa.func.to_tsvector("english", entries.c.search_text).op("@@")(sa.func.plainto_tsquery("english", q))
-        return entries.c.search_text.ilike(f"%{q}%")
+            query = sa.func.plainto_tsquery("english", " ".join(words))
+            titled = sa.select(articles.c.id).where(
+                sa.func.to_tsvector("english", sa.func.coalesce(articles.c.title, "")).op("@@")(query)
+            )
+            return sa.or_(
+                sa.func.to_tsvector("english", events.c.evidence).op("@@")(query), events.c.article_id.in_(titled)
+            )
+        return sa.and_(*(events.c.evidence.ilike(f"%{w}%") for w in words))
 
     def query_entries(self, f: EventFilter, count: bool = False) -> EntryPage:
-        """One page of timeline entries matching ``f``, after ``f.cursor``."""
-        payloads, nxt, total = self._keyset(entries, self._entry_where(f), f, count)
-        return EntryPage([_entry_decoder.decode(p) for p in payloads], nxt, total)
+        """One page of timeline entries matching ``f``, after ``f.cursor``: dated by date, undated last."""
+        key = entries.c.sort_key if f.sort == "asc" else entries.c.rsort_key
+        where = self._entry_where(f)
+        stmt = sa.select(entries, key.label("k")).where(*where)
+        if f.cursor:
+            stmt = stmt.where(key > decode_cursor(f.cursor))
+        stmt = stmt.order_by(key).limit(f.limit + 1)
+        with self.engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+            total = (
+                (self._summary_count(conn, f) if _summarisable(f) else self._count(conn, entries, where))
+                if count
+                else None
+            )
+            more = len(rows) > f.limit
+            rows = rows[: f.limit]
+            items = self._entries(conn, rows)
+        return EntryPage(items, encode_cursor(rows[-1].k) if more and rows else None, total)
+
+    def _count(self, conn: Connection, table: sa.Table, where: list[sa.ColumnElement[bool]]) -> int:
+        return conn.execute(sa.select(sa.func.count()).select_from(table).where(*where)).scalar() or 0
+
+    def _entries(self, conn: Connection, rows: Sequence[sa.Row[Any]]) -> list[Entry]:
+        """Entries from their rows, with the best report's words and every source."""
+        if not rows:
+            return []
+        ids = [r.id for r in rows]
+        sources: dict[str, list[Source]] = defaultdict(list)
+        best: dict[str, tuple[str, str | None]] = {}
+        stmt = (
+            sa.select(keys.c.entry_id, events.c.payload, articles.c.title, articles.c.url)
+            .select_from(keys.join(events, events.c.key_id == keys.c.id)
+                         .join(articles, articles.c.id == events.c.article_id))
+            .where(keys.c.entry_id.in_(ids))
+        )  # fmt: skip
+        wanted = {r.best_event for r in rows}
+        for eid, payload, title, url in conn.execute(stmt):
+            e = _decode(payload)
+            sources[eid].append(source_of(e, title, url))
+            if e.id in wanted:
+                best[e.id] = (e.evidence, title)
+        out = []
+        for r in rows:
+            evidence, title = best.get(r.best_event, ("", None))
+            agents = tuple(c for c in r.agents.split(";") if c)
+            targets = tuple(c for c in r.targets.split(";") if c)
+            out.append(
+                Entry(
+                    id=r.id, type=r.type, status=r.status, date_start=r.date_start, date_end=r.date_end,
+                    date_precision=r.date_precision, agents=agents, targets=targets, evidence=evidence, title=title,
+                    confidence=r.confidence, cameo=cameo_code(r.type, bool(targets)), plover=plover_code(r.type),
+                    outlets=tuple(o for o in r.outlets.split(";") if o), mention_count=r.mention_count,
+                    sources=tuple(sorted(sources[r.id], key=source_order)),
+                )
+            )  # fmt: skip
+        return out
 
     def iter_entries(self, f: EventFilter, batch: int = 1000) -> Iterator[Entry]:
         """Every entry matching ``f``, a batch at a time so memory stays flat."""
         return _batches(self.query_entries, f, batch)
 
+    def iter_entry_rows(self, f: EventFilter, batch: int = 5000) -> Iterator[Any]:
+        """Entries' own columns (no sources, no evidence), for fast flat exports."""
+        key = entries.c.sort_key if f.sort == "asc" else entries.c.rsort_key
+        after = decode_cursor(f.cursor) if f.cursor else None
+        where = self._entry_where(f)
+        while True:
+            stmt = sa.select(entries, key.label("k")).where(*where).order_by(key).limit(batch)
+            if after is not None:
+                stmt = stmt.where(key > after)
+            with self.engine.connect() as conn:
+                rows = conn.execute(stmt).mappings().all()
+            yield from rows
+            if len(rows) < batch:
+                return
+            after = rows[-1]["k"]
+
     def get_entry(self, entry_id: str) -> Entry | None:
         with self.engine.connect() as conn:
-            payload = conn.execute(sa.select(entries.c.payload).where(entries.c.id == entry_id)).scalar()
-        return _entry_decoder.decode(payload) if payload is not None else None
+            rows = conn.execute(sa.select(entries).where(entries.c.id == entry_id)).all()
+            items = self._entries(conn, rows)
+        return items[0] if items else None
+
+    def _summary_count(self, conn: Connection, f: EventFilter) -> int:
+        n = sa.func.sum(entry_counts.c.n)
+        return int(conn.execute(sa.select(n).where(*_summary_where(entry_counts, f))).scalar() or 0)
+
+    def _summary_facets(self, f: EventFilter, top: int) -> dict[str, dict[str, int]]:
+        """Facets of a filter on types and statuses only, from the summary counts."""
+        ec, n = entry_counts, sa.func.sum(entry_counts.c.n)
+        year = sa.func.substr(ec.c.period, 1, 4)
+        out: dict[str, dict[str, int]] = {}
+        with self.engine.connect() as conn:
+            out["type"] = dict(
+                conn.execute(sa.select(ec.c.type, n).where(*_summary_where(ec, f)).group_by(ec.c.type)).all()
+            )
+            for name, table, col in (
+                ("actor", actor_counts, actor_counts.c.code),
+                ("outlet", outlet_counts, outlet_counts.c.outlet),
+            ):
+                total = sa.func.sum(table.c.n)
+                rows = conn.execute(
+                    sa.select(col, total).where(*_summary_where(table, f)).group_by(col)
+                    .having(total > 0).order_by(total.desc(), col).limit(top)
+                )  # fmt: skip
+                out[name] = {k: int(v) for k, v in rows}
+            years = conn.execute(
+                sa.select(year, n).where(*_summary_where(ec, f), ec.c.period != "").group_by(year).order_by(year)
+            )
+            out["year"] = {str(int(k)): int(v) for k, v in years if v}
+        out["type"] = {k: int(v) for k, v in out["type"].items() if v}
+        return {k: out[k] for k in ("type", "actor", "outlet", "year")}
 
     def facets(self, f: EventFilter, top: int = 50) -> dict[str, dict[str, int]]:
         """Counts by type, actor, outlet and year of the entries matching ``f`` (cursor ignored)."""
+        if _summarisable(f):
+            return self._summary_facets(f, top)
         where = self._entry_where(f)
-        ids = sa.select(entries.c.id).where(*where)
+        keys_ = sa.select(entries.c.sort_key).where(*where)
         with self.engine.connect() as conn:
             by_type = conn.execute(sa.select(entries.c.type, sa.func.count()).where(*where).group_by(entries.c.type))
-            n = sa.func.count(sa.distinct(entry_actors.c.entry_id))
+            n = sa.func.count()
+            actor_q = sa.select(entry_actors.c.code, n)
+            outlet_q = sa.select(entry_outlets.c.outlet, n)
+            if where:
+                actor_q = actor_q.where(entry_actors.c.sort_key.in_(keys_))
+                outlet_q = outlet_q.where(entry_outlets.c.sort_key.in_(keys_))
             actors = conn.execute(
-                sa.select(entry_actors.c.code, n)
-                .where(entry_actors.c.entry_id.in_(ids))
-                .group_by(entry_actors.c.code)
-                .order_by(n.desc(), entry_actors.c.code)
-                .limit(top)
+                actor_q.group_by(entry_actors.c.code).order_by(n.desc(), entry_actors.c.code).limit(top)
             )
-            m = sa.func.count()
             outlets = conn.execute(
-                sa.select(entry_outlets.c.outlet, m)
-                .where(entry_outlets.c.entry_id.in_(ids))
-                .group_by(entry_outlets.c.outlet)
-                .order_by(m.desc(), entry_outlets.c.outlet)
-                .limit(top)
+                outlet_q.group_by(entry_outlets.c.outlet).order_by(n.desc(), entry_outlets.c.outlet).limit(top)
             )
             years = conn.execute(
                 sa.select(entries.c.year, sa.func.count())
@@ -296,9 +525,24 @@ class Store:
         """Entries per day, week (from Monday), month or year, and how many are too vague to place."""
         finer = {"day": {"day"}, "week": {"day", "week"}, "month": {"day", "week", "month"},
                  "year": {"day", "week", "month", "year"}}[unit]  # fmt: skip
-        where = self._entry_where(f)
         counts: dict[dt.date, int] = {}
         vague = 0
+        if unit in ("month", "year") and _summarisable(f):
+            ec = entry_counts
+            with self.engine.connect() as conn:
+                summary_rows = conn.execute(
+                    sa.select(ec.c.period, ec.c.precision, sa.func.sum(ec.c.n))
+                    .where(*_summary_where(ec, f))
+                    .group_by(ec.c.period, ec.c.precision)
+                ).all()
+            for per, precision, n in summary_rows:
+                if not per or precision not in finer:
+                    vague += int(n)
+                    continue
+                key = dt.date(int(per[:4]), int(per[5:7]) if unit == "month" else 1, 1)
+                counts[key] = counts.get(key, 0) + int(n)
+            return sorted((k, v) for k, v in counts.items() if v), vague
+        where = self._entry_where(f)
         with self.engine.connect() as conn:
             rows = conn.execute(
                 sa.select(entries.c.date_start, entries.c.date_precision, sa.func.count())
@@ -313,7 +557,7 @@ class Store:
                 counts[key] = counts.get(key, 0) + n
         return sorted(counts.items()), vague
 
-    # -- reading ----------------------------------------------------------------------
+    # -- reading articles and events ----------------------------------------------------
 
     def get_article(self, article_id: str) -> ArticleRecord | None:
         with self.engine.connect() as conn:
@@ -334,36 +578,45 @@ class Store:
         return _decode(payload) if payload is not None else None
 
     def _where(self, f: EventFilter) -> list[sa.ColumnElement[bool]]:
-        where = _common_where(events, event_actors, event_actors.c.event_id, f)
+        c = events.c
+        where: list[sa.ColumnElement[bool]] = []
+        if f.start is not None:
+            where.append(sa.func.coalesce(c.date_end, c.date_start) >= f.start)
+        if f.end is not None:
+            where.append(c.date_start <= f.end)
+        if f.types:
+            where.append(c.type.in_(f.types))
+        if f.statuses:
+            where.append(c.status.in_(f.statuses))
+        if f.min_confidence is not None:
+            where.append(c.confidence >= f.min_confidence)
+        for codes, role in ((f.actor, None), (f.agent, "agent"), (f.target, "target")):
+            if codes:
+                sub = sa.select(event_actors.c.event_id).where(event_actors.c.code.in_(codes))
+                if role:
+                    sub = sub.where(event_actors.c.role == role)
+                where.append(c.id.in_(sub))
         if f.outlet:
-            where.append(events.c.outlet.in_(f.outlet))
+            where.append(c.outlet.in_(f.outlet))
         if f.q:
-            where.append(events.c.evidence.ilike(f"%{f.q}%"))
+            where.append(self._text_match(f.q))
         return where
 
     def query_events(self, f: EventFilter, count: bool = False) -> EventPage:
         """One page of events (mentions) matching ``f``, after ``f.cursor``."""
-        payloads, nxt, total = self._keyset(events, self._where(f), f, count)
-        return EventPage([_decode(p) for p in payloads], nxt, total)
-
-    def _keyset(
-        self, table: sa.Table, where: list[sa.ColumnElement[bool]], f: EventFilter, count: bool
-    ) -> tuple[list[bytes], str | None, int | None]:
-        """Payloads of one page ordered by ``sort_key`` after the cursor, the next cursor, the total if asked."""
-        key = table.c.sort_key
-        stmt = sa.select(table.c.payload, key).where(*where)
+        key = events.c.sort_key
+        where = self._where(f)
+        stmt = sa.select(events.c.payload, key).where(*where)
         if f.cursor:
             after = decode_cursor(f.cursor)
             stmt = stmt.where(key > after if f.sort == "asc" else key < after)
         stmt = stmt.order_by(key.asc() if f.sort == "asc" else key.desc()).limit(f.limit + 1)
         with self.engine.connect() as conn:
             rows = conn.execute(stmt).all()
-            total = (
-                conn.execute(sa.select(sa.func.count()).select_from(table).where(*where)).scalar() if count else None
-            )
+            total = self._count(conn, events, where) if count else None
         more = len(rows) > f.limit
         rows = rows[: f.limit]
-        return [r[0] for r in rows], encode_cursor(rows[-1][1]) if more and rows else None, total
+        return EventPage([_decode(r[0]) for r in rows], encode_cursor(rows[-1][1]) if more and rows else None, total)
 
     def iter_events(self, f: EventFilter, batch: int = 1000) -> Iterator[Event]:
         """Every event matching ``f``, fetched a batch at a time so memory stays flat."""
@@ -373,34 +626,49 @@ class Store:
         """How many articles and events are stored."""
         with self.engine.connect() as conn:
             return {
-                "articles": conn.execute(sa.select(sa.func.count()).select_from(articles)).scalar() or 0,
-                "events": conn.execute(sa.select(sa.func.count()).select_from(events)).scalar() or 0,
+                name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar() or 0
+                for name, t in (("articles", articles), ("events", events))
             }
 
 
-def _common_where(
-    table: sa.Table, actors: sa.Table, actor_fk: sa.Column[str], f: EventFilter
-) -> list[sa.ColumnElement[bool]]:
-    """The filters events and entries share: dates (ranges overlap), type, status, confidence, actors."""
-    c = table.c
+def _summarisable(f: EventFilter) -> bool:
+    """Whether a filter only narrows by type and status, so the summary counts answer it."""
+    narrowed = f.start or f.end or f.actor or f.agent or f.target or f.outlet or f.q
+    return not narrowed and f.min_confidence is None
+
+
+def _summary_where(table: sa.Table, f: EventFilter) -> list[sa.ColumnElement[bool]]:
     where: list[sa.ColumnElement[bool]] = []
-    if f.start is not None:
-        where.append(sa.func.coalesce(c.date_end, c.date_start) >= f.start)
-    if f.end is not None:
-        where.append(c.date_start <= f.end)
     if f.types:
-        where.append(c.type.in_(f.types))
-    if f.statuses:
-        where.append(c.status.in_(f.statuses))
-    if f.min_confidence is not None:
-        where.append(c.confidence >= f.min_confidence)
-    for codes, role in ((f.actor, None), (f.agent, "agent"), (f.target, "target")):
-        if codes:
-            sub = sa.select(actor_fk).where(actors.c.code.in_(codes))
-            if role:
-                sub = sub.where(actors.c.role == role)
-            where.append(c.id.in_(sub))
+        where.append(table.c.type.in_(f.types))
+    if set(f.statuses) != set(STATUSES):
+        where.append(table.c.status.in_(f.statuses))
     return where
+
+
+def _shift(day: dt.date, days: int) -> dt.date:
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
+
+
+def _insert_ignore(dialect: str, table: sa.Table, index: list[str]) -> Any:
+    """INSERT that does nothing when the row exists (RETURNING then gives no row)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table).on_conflict_do_nothing(index_elements=index)
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(table).on_conflict_do_nothing(index_elements=index)
+    return table.insert()
+
+
+def _bulk(conn: Connection, table: sa.Table, rows: list[dict[str, Any]], size: int = 5000) -> None:
+    for i in range(0, len(rows), size):
+        conn.execute(table.insert(), rows[i : i + size])
 
 
 def _batches(query: Callable[[EventFilter], EventPage | EntryPage], f: EventFilter, batch: int) -> Iterator[Any]:
@@ -414,11 +682,19 @@ def _batches(query: Callable[[EventFilter], EventPage | EntryPage], f: EventFilt
         cur = msgspec.structs.replace(cur, cursor=page.next)
 
 
-def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
-    cur = dbapi_conn.cursor()  # type: ignore[attr-defined]
+def _sqlite_connect(dbapi_conn: Any, _record: object) -> None:
+    # the driver's own transaction handling off: SQLAlchemy's "begin" event below says how each one starts
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # a writer takes SQLite's write lock at the start, so two writers never both read and then collide
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("timeline_write") else "BEGIN")
 
 
 _encoder = msgspec.json.Encoder()
@@ -427,9 +703,6 @@ _decoder = msgspec.json.Decoder(Event)
 
 def _decode(payload: bytes) -> Event:
     return _decoder.decode(payload)
-
-
-_entry_decoder = msgspec.json.Decoder(Entry)
 
 
 def _bucket(day: dt.date, unit: str) -> dt.date:
@@ -442,39 +715,31 @@ def _bucket(day: dt.date, unit: str) -> dt.date:
     return day
 
 
-def _search_text(en: Entry) -> str:
-    parts = [s.evidence for s in en.sources] + [s.title for s in en.sources if s.title]
-    return "\n".join(dict.fromkeys(parts))
-
-
-def _entry_row(en: Entry) -> dict[str, object]:
+def _key_row(k: Any, a: Agg, eid: str) -> dict[str, object]:
     return {
-        "id": en.id,
-        "type": en.type,
-        "status": en.status,
-        "date_start": en.date_start,
-        "date_end": en.date_end,
-        "date_precision": en.date_precision,
-        "year": en.date_start.year if en.date_start and en.date_precision != "unknown" else None,
-        "confidence": en.confidence,
-        "sort_key": f"{(en.date_start or dt.date(1, 1, 1)).isoformat()}|{en.id}",
-        "search_text": _search_text(en),
-        "payload": _encoder.encode(en),
-    }
+        "id": k.id, "type": k.type, "tier": k.tier, "lo": k.lo, "hi": k.hi, "agents": ";".join(k.agents),
+        "targets": ";".join(k.targets), "entry_id": eid, "n": a.n, "log_miss": a.log_miss, "occurred": a.occurred,
+        "best": a.best, "first_reported": a.first, "last_reported": a.last,
+    }  # fmt: skip
 
 
 def _event_row(e: Event) -> dict[str, object]:
     return {
         "id": e.id,
         "article_id": e.article_id,
+        "key_id": key_of(e).id,
         "type": e.type,
         "status": e.status,
         "date_start": e.date_start,
         "date_end": e.date_end,
         "date_precision": e.date_precision,
         "outlet": e.outlet,
+        "published": e.published,
         "evidence": e.evidence,
         "confidence": e.confidence,
         "sort_key": sort_key(e),
         "payload": _encoder.encode(e),
     }
+
+
+__all__ = ["EntryPage", "EventPage", "Store", "StoreError", "combined_confidence", "normalise_url", "sort_key"]

@@ -54,7 +54,8 @@ def csv_stream(chunks: Iterator[str], filename: str) -> Stream:
     """A streamed CSV download; the chunks are produced as the client reads."""
     return Stream(
         chunks,
-        media_type="text/csv; charset=utf-8",
+        # Litestar adds "; charset=utf-8" to text/* types itself
+        media_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 

@@ -1,0 +1,460 @@
+"""Keeping the timeline's entries equal to a full rebuild as mentions arrive, with bounded work per write.
+
+The rules are ``timeline.consolidate``'s; this module applies them incrementally inside the
+writer's transaction:
+
+- a mention whose key is already stored changes no grouping: its key's and its entry's
+  aggregates move by the mention's own numbers (constant work, however many reports the
+  happening already has);
+- a new key is placed: a precise one joins (or merges) the precise happenings it relates
+  to, found through the ``key_agents`` index within its window; then every vague key that
+  could see a changed happening is decided again, lowest tier first, and a key whose
+  decision changes passes the question on to the vaguer keys near it;
+- entries whose membership changed are folded again from their keys.
+
+Only keys of one type sharing an agent within a bounded window are ever read, so the cost
+of a write depends on how busy that neighbourhood is, never on the size of the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from timeline.consolidate import (
+    MAX_WIDTH,
+    PRECISE,
+    UNDATED,
+    Key,
+    best_rank,
+    combined_confidence,
+    entry_id,
+    key_of,
+    miss_log,
+    relates,
+    roles,
+)
+from timeline.models import Event
+from timeline.store import summary
+from timeline.store.schema import (
+    entries,
+    entry_actors,
+    entry_outlets,
+    events,
+    key_agents,
+    key_outlets,
+    keys,
+    store_meta,
+)
+
+_MAX_ORDINAL = dt.date.max.toordinal()
+_FLIP = str.maketrans("0123456789abcdef", "fedcba9876543210")
+
+
+@dataclass(slots=True)
+class Agg:
+    """What an entry (or a key) adds up to; ``merge`` is associative, so any fold order gives the same."""
+
+    type: str
+    n: int = 0
+    log_miss: float = 0.0
+    occurred: bool = False
+    best: str = ""
+    lo: dt.date | None = None
+    hi: dt.date | None = None
+    first: dt.date | None = None
+    last: dt.date | None = None
+    agents: set[str] = field(default_factory=set)
+    targets: set[str] = field(default_factory=set)
+    outlets: set[str] = field(default_factory=set)
+    # (tier, key id) of the key the entry's id derives from
+    anchor: tuple[int, str] | None = None
+
+    def merge(self, o: Agg) -> None:
+        self.n += o.n
+        self.log_miss += o.log_miss
+        self.occurred |= o.occurred
+        self.best = max(self.best, o.best)
+        self.lo = _min(self.lo, o.lo)
+        self.hi = _max(self.hi, o.hi)
+        self.first = _min(self.first, o.first)
+        self.last = _max(self.last, o.last)
+        self.agents |= o.agents
+        self.targets |= o.targets
+        self.outlets |= o.outlets
+        if o.anchor is not None and (self.anchor is None or o.anchor < self.anchor):
+            self.anchor = o.anchor
+
+
+def _min(a: dt.date | None, b: dt.date | None) -> dt.date | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _max(a: dt.date | None, b: dt.date | None) -> dt.date | None:
+    return b if a is None else a if b is None else max(a, b)
+
+
+def mention_agg(e: Event, k: Key) -> Agg:
+    """One mention's contribution to its key and entry."""
+    return Agg(
+        type=e.type,
+        n=1,
+        log_miss=miss_log(e.confidence),
+        occurred=e.status == "occurred",
+        best=best_rank(e),
+        lo=k.lo,
+        hi=k.hi,
+        first=e.published,
+        last=e.published,
+        agents=set(k.agents),
+        targets=set(k.targets),
+        outlets={e.outlet} if e.outlet else set(),
+        anchor=(k.tier, k.id),
+    )
+
+
+def sort_keys(entry: str, start: dt.date | None, precision: str) -> tuple[str, str]:
+    """The ascending and descending timeline order keys: dated entries by date, undated last either way."""
+    if start is None or precision == "unknown":
+        return f"1|0001-01-01|{entry}", f"1|0000000|{entry.translate(_FLIP)}"
+    return (
+        f"0|{start.isoformat().rjust(10, '0')}|{entry}",
+        f"0|{_MAX_ORDINAL - start.toordinal():07d}|{entry.translate(_FLIP)}",
+    )
+
+
+def _codes(text: str) -> set[str]:
+    return {c for c in text.split(";") if c}
+
+
+def _join(codes: Iterable[str]) -> str:
+    return ";".join(sorted(codes))
+
+
+class Consolidator:
+    """Places one transaction's new mentions; use one per transaction."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.dirty: set[str] = set()  # entries to fold again from their keys
+        self.anchors: dict[str, tuple[int, str]] = {}
+
+    # -- reading keys ---------------------------------------------------------------------
+
+    def _near(self, k: Key, tiers: Iterable[int], codes: Iterable[str] | None = None,
+              lo: dt.date | None = None, hi: dt.date | None = None) -> list[tuple[Key, str]]:  # fmt: skip
+        """Stored keys of ``k``'s type and the given tiers that share an agent and whose window overlaps."""
+        lo, hi = lo or k.lo, hi or k.hi
+        assert lo is not None and hi is not None
+        codes = sorted(set(codes if codes is not None else k.agents))
+        if not codes:
+            return []
+        ids: set[str] = set()
+        for tier in tiers:
+            # one probe per tier: equality on (type, code, tier) and a range on lo, straight off the primary key
+            ids.update(
+                self.conn.execute(
+                    sa.select(key_agents.c.key_id).where(
+                        key_agents.c.type == k.type, key_agents.c.code.in_(codes), key_agents.c.tier == tier,
+                        key_agents.c.lo >= _shift_days(lo, -MAX_WIDTH[tier]), key_agents.c.lo <= hi,
+                        key_agents.c.hi >= lo,
+                    )
+                ).scalars()
+            )  # fmt: skip
+        if not ids:
+            return []
+        rows = self.conn.execute(
+            sa.select(keys.c.id, keys.c.tier, keys.c.lo, keys.c.hi, keys.c.agents, keys.c.targets, keys.c.entry_id)
+            .where(keys.c.id.in_(sorted(ids)))
+            .order_by(keys.c.id)
+        ).all()
+        return [
+            (Key(r.id, k.type, r.tier, r.lo, r.hi, tuple(sorted(_codes(r.agents))), tuple(sorted(_codes(r.targets)))),
+             r.entry_id)
+            for r in rows
+        ]  # fmt: skip
+
+    def _anchor(self, eid: str) -> tuple[int, str]:
+        if eid not in self.anchors:
+            row = self.conn.execute(
+                sa.select(keys.c.tier, keys.c.id)
+                .where(keys.c.entry_id == eid)
+                .order_by(keys.c.tier, keys.c.id)
+                .limit(1)
+            ).first()
+            assert row is not None, f"entry {eid} has no keys"
+            self.anchors[eid] = (row.tier, row.id)
+        return self.anchors[eid]
+
+    def _move(self, key_id: str, eid: str) -> None:
+        self.conn.execute(keys.update().where(keys.c.id == key_id).values(entry_id=eid))
+
+    # -- placing --------------------------------------------------------------------------
+
+    def add(self, mentions: Sequence[Event]) -> None:
+        """Store the keys of newly stored mentions and bring every entry they touch up to date."""
+        by_key: dict[str, tuple[Key, Agg, list[Event]]] = {}
+        for e in mentions:
+            k = key_of(e)
+            agg = mention_agg(e, k)
+            if k.id in by_key:
+                by_key[k.id][1].merge(agg)
+                by_key[k.id][2].append(e)
+            else:
+                by_key[k.id] = (k, agg, [e])
+        stored = {r.id: r for r in self.conn.execute(sa.select(keys).where(keys.c.id.in_(list(by_key)))).all()}
+        fresh: list[Key] = []
+        delta: dict[str, Agg] = {}
+        for kid, (k, agg, group) in sorted(by_key.items()):
+            self._count_outlets(kid, group)
+            if kid in stored:
+                old = stored[kid]
+                self.conn.execute(
+                    keys.update().where(keys.c.id == kid).values(
+                        n=keys.c.n + agg.n, log_miss=keys.c.log_miss + agg.log_miss,
+                        occurred=sa.or_(keys.c.occurred, sa.literal(agg.occurred)),
+                        best=max(old.best, agg.best),
+                        first_reported=_min(old.first_reported, agg.first),
+                        last_reported=_max(old.last_reported, agg.last),
+                    )
+                )  # fmt: skip
+                delta.setdefault(old.entry_id, Agg(type=k.type)).merge(agg)
+            else:
+                self._insert_key(k, agg, entry_id(k.type, k.id))
+                self.anchors[entry_id(k.type, k.id)] = (k.tier, k.id)
+                fresh.append(k)
+        self._place(fresh)
+        for eid, agg in delta.items():
+            if eid not in self.dirty:
+                self._apply(eid, agg)
+        for eid in sorted(self.dirty):
+            self.refold(eid)
+
+    def _count_outlets(self, kid: str, group: list[Event]) -> None:
+        counts: dict[str, int] = defaultdict(int)
+        for e in group:
+            if e.outlet:
+                counts[e.outlet] += 1
+        for outlet, n in sorted(counts.items()):
+            updated = self.conn.execute(
+                key_outlets.update()
+                .where(key_outlets.c.key_id == kid, key_outlets.c.outlet == outlet)
+                .values(n=key_outlets.c.n + n)
+            ).rowcount
+            if not updated:
+                self.conn.execute(key_outlets.insert().values(key_id=kid, outlet=outlet, n=n))
+
+    def _insert_key(self, k: Key, agg: Agg, eid: str) -> None:
+        self.conn.execute(
+            keys.insert().values(
+                id=k.id, type=k.type, tier=k.tier, lo=k.lo, hi=k.hi, agents=_join(k.agents),
+                targets=_join(k.targets), entry_id=eid, n=agg.n, log_miss=agg.log_miss, occurred=agg.occurred,
+                best=agg.best, first_reported=agg.first, last_reported=agg.last,
+            )
+        )  # fmt: skip
+        if k.lo is not None and k.hi is not None:
+            self.conn.execute(
+                key_agents.insert(),
+                [{"type": k.type, "code": c, "tier": k.tier, "lo": k.lo, "hi": k.hi, "key_id": k.id} for c in k.agents],
+            )
+
+    def _place(self, fresh: list[Key]) -> None:
+        """Group new precise keys, then decide every vague key a change could reach, lowest tier first."""
+        queue: list[tuple[int, str]] = []
+        queued: set[str] = set()
+        new_ids = {k.id for k in fresh}
+        pending: dict[str, Key] = {}
+
+        def push(k: Key) -> None:
+            if k.id not in queued:
+                queued.add(k.id)
+                pending[k.id] = k
+                heapq.heappush(queue, (k.tier, k.id))
+
+        for k in fresh:
+            self.dirty.add(entry_id(k.type, k.id))
+            if k.lo is None:
+                continue  # no window: it stands alone
+            if k.tier != PRECISE:
+                push(k)
+                continue
+            related = {eid for other, eid in self._near(k, [PRECISE]) if other.id != k.id and relates(k, other)}
+            own = entry_id(k.type, k.id)
+            group = related | {own}
+            anchor = min(self._anchor(e) for e in group)
+            target = entry_id(k.type, anchor[1])
+            self.anchors[target] = anchor
+            region = Agg(type=k.type, lo=k.lo, hi=k.hi, agents=set(k.agents))
+            for eid in sorted(group - {target}):
+                row = self.conn.execute(sa.select(entries.c.lo, entries.c.hi, entries.c.agents).where(
+                    entries.c.id == eid)).first()  # fmt: skip
+                if row is not None:
+                    region.merge(Agg(type=k.type, lo=row.lo, hi=row.hi, agents=_codes(row.agents)))
+                self.conn.execute(keys.update().where(keys.c.entry_id == eid).values(entry_id=target))
+                self.dirty.add(eid)
+            self.dirty.add(target)
+            # every vague key that may see this happening decides again
+            for other, _ in self._near(k, range(1, UNDATED + 1), region.agents, region.lo, region.hi):
+                push(other)
+        while queue:
+            _, kid = heapq.heappop(queue)
+            k = pending[kid]
+            current = self.conn.execute(sa.select(keys.c.entry_id).where(keys.c.id == kid)).scalar_one()
+            fits = {eid for other, eid in self._near(k, range(k.tier)) if relates(k, other)}
+            decided = fits.pop() if len(fits) == 1 else entry_id(k.type, k.id)
+            if decided != current:
+                self._move(kid, decided)
+                self.dirty |= {current, decided}
+                if decided == entry_id(k.type, k.id):
+                    self.anchors[decided] = (k.tier, k.id)
+            if decided != current or kid in new_ids:
+                # a key that moved, or a new one, changes what the vaguer keys around it can see
+                for other, _ in self._near(k, range(k.tier + 1, UNDATED + 1)):
+                    push(other)
+
+    # -- writing entries ------------------------------------------------------------------
+
+    def refold(self, eid: str) -> None:
+        """Fold an entry again from its keys (after its membership changed); drop it when it has none."""
+        rows = self.conn.execute(sa.select(keys).where(keys.c.entry_id == eid)).all()
+        old = self.conn.execute(sa.select(entries).where(entries.c.id == eid)).first()
+        if not rows:
+            if old is not None:
+                self._delete(eid, old)
+            return
+        agg = Agg(type=rows[0].type)
+        for r in rows:
+            agg.merge(key_agg(r))
+        outlets = self.conn.execute(
+            sa.select(key_outlets.c.outlet).distinct().where(key_outlets.c.key_id.in_([r.id for r in rows]))
+        ).scalars()
+        agg.outlets = set(outlets)
+        self.write(eid, agg, old)
+
+    def _apply(self, eid: str, delta: Agg) -> None:
+        """Add a key's new mentions to an entry whose membership did not change."""
+        old = self.conn.execute(sa.select(entries).where(entries.c.id == eid)).first()
+        assert old is not None, f"entry {eid} is missing"
+        agg = entry_agg(old)
+        agg.merge(delta)
+        self.write(eid, agg, old)
+
+    def _delete(self, eid: str, old: Any) -> None:
+        summary.apply(self.conn, old, None)
+        self.conn.execute(entry_actors.delete().where(entry_actors.c.entry_id == eid))
+        self.conn.execute(entry_outlets.delete().where(entry_outlets.c.entry_id == eid))
+        self.conn.execute(entries.delete().where(entries.c.id == eid))
+
+    def write(self, eid: str, agg: Agg, old: sa.Row | None) -> None:  # type: ignore[type-arg]
+        """Write an entry's row and its actor and outlet rows from its aggregate."""
+        ev = self.conn.execute(
+            sa.select(events.c.status, events.c.date_start, events.c.date_end, events.c.date_precision)
+            .where(events.c.id == agg.best[-16:])
+        ).one()  # fmt: skip
+        row, actor_rows, outlet_rows = self.entry_rows(eid, agg, ev)
+        summary.apply(self.conn, old, row)
+        span = max_span([row])
+        if span:
+            self.conn.execute(
+                store_meta.update().where(store_meta.c.key == "max_span", store_meta.c.value < span).values(value=span)
+            )
+        if old is None:
+            self.conn.execute(entries.insert().values(**row))
+            self._children(actor_rows, outlet_rows)
+            return
+        self.conn.execute(entries.update().where(entries.c.id == eid).values(**row))
+        old_actors = {(c, "agent") for c in _codes(old.agents)} | {(c, "target") for c in _codes(old.targets)}
+        new_actors = {(a["code"], a["role"]) for a in actor_rows}
+        old_outlets = _codes(old.outlets)
+        if old.sort_key != row["sort_key"] or not old_actors <= new_actors or not old_outlets <= agg.outlets:
+            # rare (a new best date, or a report moved away): rewrite the entry's index rows
+            self.conn.execute(entry_actors.delete().where(entry_actors.c.entry_id == eid))
+            self.conn.execute(entry_outlets.delete().where(entry_outlets.c.entry_id == eid))
+            self._children(actor_rows, outlet_rows)
+        else:
+            # the common case: a report adds, never removes, so only the new rows are written
+            self._children(
+                [a for a in actor_rows if (a["code"], a["role"]) not in old_actors],
+                [o for o in outlet_rows if o["outlet"] not in old_outlets],
+            )
+
+    @staticmethod
+    def entry_rows(eid: str, agg: Agg, ev: Any) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+        """An entry's row, actor rows and outlet rows from its aggregate and its best report ``ev``."""
+        agents, targets = roles(agg.agents, agg.targets)
+        sort_key, rsort_key = sort_keys(eid, ev.date_start, ev.date_precision)
+        dated = ev.date_start is not None and ev.date_precision != "unknown"
+        assert agg.anchor is not None
+        row = {
+            "id": eid,
+            "type": agg.type,
+            "status": "occurred" if agg.occurred else ev.status,
+            "date_start": ev.date_start,
+            "date_end": ev.date_end,
+            "date_precision": ev.date_precision,
+            "year": ev.date_start.year if dated and ev.date_start else None,
+            "date_last": ev.date_end or ev.date_start,
+            "confidence": combined_confidence(agg.log_miss),
+            "mention_count": agg.n,
+            "log_miss": agg.log_miss,
+            "occurred": agg.occurred,
+            "best": agg.best,
+            "best_event": agg.best[-16:],
+            "anchor": agg.anchor[1],
+            "lo": agg.lo,
+            "hi": agg.hi,
+            "agents": _join(agents),
+            "targets": _join(targets),
+            "outlets": _join(agg.outlets),
+            "first_reported": agg.first,
+            "last_reported": agg.last,
+            "sort_key": sort_key,
+            "rsort_key": rsort_key,
+        }
+        actor_rows = [{"entry_id": eid, "code": c, "role": "agent", "sort_key": sort_key} for c in agents]
+        actor_rows += [{"entry_id": eid, "code": c, "role": "target", "sort_key": sort_key} for c in targets]
+        outlet_rows = [{"entry_id": eid, "outlet": o, "sort_key": sort_key} for o in sorted(agg.outlets)]
+        return row, actor_rows, outlet_rows
+
+    def _children(self, actor_rows: list[dict[str, Any]], outlet_rows: list[dict[str, Any]]) -> None:
+        if actor_rows:
+            self.conn.execute(entry_actors.insert(), actor_rows)
+        if outlet_rows:
+            self.conn.execute(entry_outlets.insert(), outlet_rows)
+
+
+def max_span(rows: Iterable[dict[str, Any]]) -> int:
+    """The most days any entry's range covers: date filters use it to bound their index scans."""
+    return max(((r["date_last"] - r["date_start"]).days for r in rows if r["date_start"] and r["date_last"]), default=0)
+
+
+def _shift_days(day: dt.date, days: int) -> dt.date:
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.min if days < 0 else dt.date.max
+
+
+def key_agg(r: sa.Row) -> Agg:  # type: ignore[type-arg]
+    """A stored key row as an aggregate."""
+    return Agg(
+        type=r.type, n=r.n, log_miss=r.log_miss, occurred=bool(r.occurred), best=r.best, lo=r.lo, hi=r.hi,
+        first=r.first_reported, last=r.last_reported, agents=_codes(r.agents), targets=_codes(r.targets),
+        anchor=(r.tier, r.id),
+    )  # fmt: skip
+
+
+def entry_agg(r: sa.Row) -> Agg:  # type: ignore[type-arg]
+    """A stored entry row as an aggregate (its anchor's tier is not needed once placed)."""
+    return Agg(
+        type=r.type, n=r.mention_count, log_miss=r.log_miss, occurred=bool(r.occurred), best=r.best, lo=r.lo,
+        hi=r.hi, first=r.first_reported, last=r.last_reported, agents=_codes(r.agents),
+        targets=_codes(r.targets), outlets=_codes(r.outlets), anchor=(0, r.anchor),
+    )  # fmt: skip
