@@ -138,8 +138,8 @@ def plans(store: Store, path: str, analyze: bool) -> list[str]:
     lines: list[str] = []
     with store.engine.connect() as conn:
         for statement, params in seen:
-            if "store_meta" in statement:
-                continue
+            if "store_meta" in statement or not statement.lstrip().upper().startswith(("SELECT", "WITH")):
+                continue  # the ETag's version read, BEGIN and the like
             lines.append("  SQL: " + " ".join(statement.split())[:300])
             if store.dialect == "sqlite":
                 rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params).all()
