@@ -9,7 +9,7 @@ $(BIN)/.installed: pyproject.toml examples/timeline-harbourwire/pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]' -e examples/timeline-harbourwire
 	touch $@
 
-.PHONY: setup demo test lint openapi bench bench-ingest bench-serve fuzz stress
+.PHONY: setup demo test lint openapi bench bench-ingest bench-serve bench-scale fuzz stress
 setup: $(BIN)/.installed
 
 demo: setup
@@ -46,6 +46,17 @@ bench-ingest: setup
 # API reads/s with 1 and 2 workers on PostgreSQL (TIMELINE_BENCH_POSTGRES_URL names the server), mixed load
 bench-serve: setup
 	$(BIN)/python benchmarks/serve_workers.py
+
+# Issue 10: a million entries against Datasette (its own venv, never the project's dependencies).
+# SCALE_ARGS passes options through, e.g. `make bench-scale SCALE_ARGS="--entries 20000"`.
+DS_VENV := benchmarks/.venv-datasette
+$(DS_VENV)/.installed:
+	$(PYTHON) -m venv $(DS_VENV)
+	$(DS_VENV)/bin/python -m pip install -q datasette sqlite-utils
+	touch $@
+
+bench-scale: setup $(DS_VENV)/.installed
+	$(BIN)/python benchmarks/scale.py $(SCALE_ARGS)
 
 fuzz: setup
 	$(BIN)/python -m pip install -q -e '.[fuzz]'
