@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import msgspec
+from sqlalchemy.engine import Connection
 
 from timeline.html import UnreadablePage, looks_like_html
 from timeline.models import ArticleRecord, Page
@@ -202,8 +203,8 @@ class Ingest:
         self.settings = settings
         self.settings_json = msgspec.json.encode(settings)
         self.report = IngestReport()
-        # pages whose articles are written but whose row is not yet: recorded a batch at a time
-        self._unrecorded: list[tuple[str, str, list[str]]] = []
+        # extracted pages waiting to be written, a batch per transaction
+        self._pending: list[PageOutcome] = []
         self.say = report_line or (lambda line: print(line, file=sys.stderr))
 
     # step 2: hashing and skipping
@@ -237,30 +238,45 @@ class Ingest:
 
     # step 4: writing
     def write(self, outcome: PageOutcome) -> None:
-        """A page's articles (each in its own transaction), then its ``pages`` row."""
+        """Queue a page's articles; every ``PAGE_ROWS_PER_COMMIT`` pages are written in one transaction."""
         if outcome.error is not None:
             self.fail(outcome.name, outcome.error)
             return
-        ids = []
-        for record in outcome.records:
-            stored, created = self.store.add(record)
-            ids.append(stored.id)
+        self._pending.append(outcome)
+        if len(self._pending) >= PAGE_ROWS_PER_COMMIT:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the queued pages: their articles and their ``pages`` rows commit together or not at all.
+
+        A batch that fails (a constraint an article breaks) is written again page by page, so one bad
+        page is reported and the others are kept.
+        """
+        batch, self._pending = self._pending, []
+        if not batch:
+            return
+        try:
+            self._commit(batch)
+        except Exception:
+            for outcome in batch:
+                try:
+                    self._commit([outcome])
+                except Exception as exc:
+                    self.fail(outcome.name, f"could not be stored: {type(exc).__name__}: {exc}")
+
+    def _commit(self, batch: list[PageOutcome]) -> None:
+        records = [r for outcome in batch for r in outcome.records]
+
+        def mark_pages(conn: Connection) -> None:
+            for outcome in batch:
+                record_page(conn, outcome.hash, outcome.name, [r.id for r in outcome.records])
+
+        results = self.store.add_many(records, after=mark_pages)
+        for (_, created), record in zip(results, records, strict=True):
             self.report.added += created
             self.report.existing += not created
             self.report.events += len(record.events) if created else 0
-        self._unrecorded.append((outcome.hash, outcome.name, ids))
-        if len(self._unrecorded) >= PAGE_ROWS_PER_COMMIT:
-            self.flush()
-        self.report.pages += 1
-
-    def flush(self) -> None:
-        """Record the written pages in one transaction (one commit, not one per page)."""
-        if not self._unrecorded:
-            return
-        with self.store.engine.begin() as conn:
-            for key, name, ids in self._unrecorded:
-                record_page(conn, key, name, ids)
-        self._unrecorded.clear()
+        self.report.pages += len(batch)
 
     # step 3: extracting, three ways
     def run(self, specs: Sequence[PageSpec], jobs: int = 1, progress: Callable[[int], None] | None = None) -> None:

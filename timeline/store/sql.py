@@ -186,9 +186,22 @@ class Store:
         """Store an article with its events, all or nothing; an article seen before is left as it is."""
         return self.add_many([record])[0]
 
-    def add_many(self, records: Sequence[ArticleRecord]) -> list[tuple[ArticleRecord, bool]]:
-        """Store several articles in one transaction (batch ingest); each result says whether it was new."""
-        return self._write(lambda conn: self._add(conn, records), (e.type for r in records for e in r.events))
+    def add_many(
+        self, records: Sequence[ArticleRecord], after: Callable[[Connection], None] | None = None
+    ) -> list[tuple[ArticleRecord, bool]]:
+        """Store several articles in one transaction (batch ingest); each result says whether it was new.
+
+        ``after`` runs inside the same transaction (ingest records the pages the articles came from),
+        so that either everything commits or nothing does.
+        """
+
+        def work(conn: Connection) -> list[tuple[ArticleRecord, bool]]:
+            out = self._add(conn, records)
+            if after is not None:
+                after(conn)
+            return out
+
+        return self._write(work, (e.type for r in records for e in r.events))
 
     def _add(self, conn: Connection, records: Sequence[ArticleRecord]) -> list[tuple[ArticleRecord, bool]]:
         out: list[tuple[ArticleRecord, bool]] = []
