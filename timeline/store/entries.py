@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -147,6 +147,9 @@ class Consolidator:
         self.conn = conn
         self.dirty: set[str] = set()  # entries to fold again from their keys
         self.anchors: dict[str, tuple[int, str]] = {}
+        # summary count changes and the widest entry span, written once at the end of the transaction
+        self.counts: summary.Counts = Counter()
+        self.span = 0
 
     # -- reading keys ---------------------------------------------------------------------
 
@@ -238,6 +241,18 @@ class Consolidator:
                 self._apply(eid, agg)
         for eid in sorted(self.dirty):
             self.refold(eid)
+        self.finish()
+
+    def finish(self) -> None:
+        """Write what the transaction's entry writes added up to: summary counts, the widest span."""
+        summary.add(self.conn, self.counts)
+        self.counts.clear()
+        if self.span:
+            self.conn.execute(
+                store_meta.update()
+                .where(store_meta.c.key == "max_span", store_meta.c.value < self.span)
+                .values(value=self.span)
+            )
 
     def _count_outlets(self, kid: str, group: list[Event]) -> None:
         counts: dict[str, int] = defaultdict(int)
@@ -349,7 +364,7 @@ class Consolidator:
         self.write(eid, agg, old)
 
     def _delete(self, eid: str, old: Any) -> None:
-        summary.apply(self.conn, old, None)
+        self.counts.subtract(summary.contribution(old))
         self.conn.execute(entry_actors.delete().where(entry_actors.c.entry_id == eid))
         self.conn.execute(entry_outlets.delete().where(entry_outlets.c.entry_id == eid))
         self.conn.execute(entries.delete().where(entries.c.id == eid))
@@ -361,12 +376,10 @@ class Consolidator:
             .where(events.c.id == agg.best[-16:])
         ).one()  # fmt: skip
         row, actor_rows, outlet_rows = self.entry_rows(eid, agg, ev)
-        summary.apply(self.conn, old, row)
-        span = max_span([row])
-        if span:
-            self.conn.execute(
-                store_meta.update().where(store_meta.c.key == "max_span", store_meta.c.value < span).values(value=span)
-            )
+        self.counts.update(summary.contribution(row))
+        if old is not None:
+            self.counts.subtract(summary.contribution(old))
+        self.span = max(self.span, max_span([row]))
         if old is None:
             self.conn.execute(entries.insert().values(**row))
             self._children(actor_rows, outlet_rows)

@@ -41,16 +41,6 @@ def contribution(row: Mapping[str, Any] | Any) -> Counts:
     return out
 
 
-def apply(conn: Connection, old: Any | None, new: Mapping[str, Any] | None) -> None:
-    """Move the counts from an entry's old row to its new one (either may be None)."""
-    delta: Counts = Counter()
-    if new is not None:
-        delta.update(contribution(new))
-    if old is not None:
-        delta.subtract(contribution(old))
-    add(conn, delta)
-
-
 def add(conn: Connection, delta: Counts) -> None:
     """Add each non-zero delta to its counter row, creating it when new."""
     for (table, key), n in sorted(delta.items(), key=lambda kv: (kv[0][0].name, kv[0][1])):
