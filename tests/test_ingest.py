@@ -109,3 +109,20 @@ def test_kill_9_mid_ingest_then_rerun_equals_one_shot(tmp_path: Path, settings: 
     assert 5 <= done < 60
     assert subprocess.run(cmd, env=env, stderr=subprocess.PIPE, text=True).returncode == 0
     assert snapshot(crashed) == snapshot(one)
+
+
+def test_two_ingests_of_the_same_files_at_once_on_one_sqlite_file(tmp_path: Path, settings: Settings) -> None:
+    """Both finish cleanly (no IntegrityError traceback) and the store equals a one-shot ingest."""
+    manifest = write_pages(tmp_path / "pages", 40, seed=8)
+    one = Store(f"sqlite:///{tmp_path / 'one.sqlite3'}")
+    one.create_schema()
+    Ingest(one, settings).run(specs_of(manifest), jobs=1)
+
+    db = tmp_path / "shared.sqlite3"
+    env = {**os.environ, "TIMELINE_DATABASE_URL": f"sqlite:///{db}"}
+    cmd = [sys.executable, "-m", "timeline.cli", "ingest", "--quiet", "--jobs", "1", "--manifest", str(manifest)]
+    procs = [subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outcomes = [(p.wait(timeout=300), p.stderr.read() if p.stderr else "") for p in procs]
+    assert [code for code, _ in outcomes] == [0, 0], outcomes
+    assert not any("Traceback" in err for _, err in outcomes)
+    assert snapshot(Store(f"sqlite:///{db}")) == snapshot(one)

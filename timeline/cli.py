@@ -145,7 +145,10 @@ def open_store(settings: Settings, revision: str = "head"):  # type: ignore[no-u
 
     store = Store(settings.database_url)
     try:
-        migrations.upgrade(store.engine, revision)
+        if revision == "head":
+            store.create_schema()  # one writer at a time, retried while another process does it
+        else:
+            migrations.upgrade(store.engine, revision)
     except sa.exc.OperationalError as exc:
         raise StoreError(f"cannot open the database {store.engine.url!r}: {_one_line(exc.orig)}") from None
     return store

@@ -11,6 +11,7 @@ Reads: entries and events are paged by keyset on their sort keys, never by OFFSE
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import logging
@@ -123,6 +124,15 @@ class Store:
         ``timeline db upgrade`` to move and ``/readyz`` to report. Several processes may start at
         once against one PostgreSQL: an advisory lock lets one of them do the work.
         """
+        for attempt in range(RETRIES):
+            try:
+                return self._create_schema(migrate)
+            except StoreError as exc:
+                if attempt + 1 == RETRIES or "locked" not in str(exc):
+                    raise
+                time.sleep(0.05 * 2**attempt)  # another process is creating or migrating it right now
+
+    def _create_schema(self, migrate: bool) -> None:
         from timeline.store import migrations
 
         try:
@@ -641,7 +651,9 @@ def _sqlite_connect(dbapi_conn: Any, _record: object) -> None:
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA journal_mode=WAL")
+    # a second process opening a brand-new file while the first switches it to WAL: the first one wins
+    with contextlib.suppress(Exception):
+        cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
 
