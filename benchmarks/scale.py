@@ -92,8 +92,21 @@ def batches(items: Iterable[ArticleRecord], size: int) -> Iterator[list[ArticleR
         yield batch
 
 
-def ingest(store: Store, records: Iterable[ArticleRecord], mode: str) -> dict[str, float]:
-    """Write ``records`` through the store's own code; returns seconds per phase and the article count."""
+ARTICLES_PER_HAPPENING = 1.75  # the generator's mean number of reports
+
+
+class BuildTooSlow(RuntimeError):
+    """A bulk build whose pace projects past ``--build-limit``; the message says by how much."""
+
+
+def ingest(
+    store: Store, records: Iterable[ArticleRecord], mode: str, expected: int = 0, limit: float = 0
+) -> dict[str, float]:
+    """Write ``records`` through the store's own code; returns seconds per phase and the article count.
+
+    With ``expected`` articles and a ``limit`` in seconds, a bulk build whose pace projects past the
+    limit stops early (``BuildTooSlow`` with the projection) instead of running for hours.
+    """
     t = time.perf_counter()
     n = 0
     if mode == "add_many":
@@ -102,6 +115,12 @@ def ingest(store: Store, records: Iterable[ArticleRecord], mode: str) -> dict[st
             n += len(batch)
             took = time.perf_counter() - t
             log(f"  {n:,} articles in {took:.0f} s ({n / took:,.0f}/s)")
+            projected = took / n * expected
+            if limit and expected and n >= 2 * BATCH and projected > limit and n < expected:
+                raise BuildTooSlow(
+                    f"build stopped: {n:,} articles in {took:.0f} s ({n / took:,.0f}/s) projects "
+                    f"{projected / 60:,.0f} min for ~{expected:,} articles, over --build-limit {limit / 60:g} min"
+                )
         return {"ingest_s": time.perf_counter() - t, "articles": n}
     if mode == "add":
         for rec in records:
@@ -128,7 +147,7 @@ def ingest(store: Store, records: Iterable[ArticleRecord], mode: str) -> dict[st
     return {"ingest_s": added, "consolidate_s": time.perf_counter() - t, "articles": n}
 
 
-def build_sqlite(n: int, requested_mode: str) -> tuple[Path, dict[str, Any]]:
+def build_sqlite(n: int, requested_mode: str, limit: float = 0) -> tuple[Path, dict[str, Any]]:
     """The cached SQLite store for ``n`` happenings (built when missing) and its build figures."""
     CACHE.mkdir(parents=True, exist_ok=True)
     probe = Store("sqlite://")
@@ -146,7 +165,13 @@ def build_sqlite(n: int, requested_mode: str) -> tuple[Path, dict[str, Any]]:
     t = time.perf_counter()
     store = Store(f"sqlite:///{tmp}")
     store.create_schema()
-    phases = ingest(store, scale_data.articles(n), mode)
+    try:
+        phases = ingest(store, scale_data.articles(n), mode, int(n * ARTICLES_PER_HAPPENING), limit)
+    except BuildTooSlow:
+        store.engine.dispose()
+        for p in (tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):
+            p.unlink(missing_ok=True)
+        raise
     with store.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     entries = scale_sql.entry_count(store)
@@ -158,7 +183,7 @@ def build_sqlite(n: int, requested_mode: str) -> tuple[Path, dict[str, Any]]:
     return path, {**meta, "cached": False}
 
 
-def build_postgres(url: str, n: int, requested_mode: str) -> tuple[Store, dict[str, Any]]:
+def build_postgres(url: str, n: int, requested_mode: str, limit: float = 0) -> tuple[Store, dict[str, Any]]:
     """The PostgreSQL store at ``url`` holding ``n`` happenings; reused when a marker says it already does."""
     store = Store(url)
     mode = build_mode(store, requested_mode)
@@ -174,7 +199,7 @@ def build_postgres(url: str, n: int, requested_mode: str) -> tuple[Store, dict[s
     store.drop_schema()
     store.create_schema()
     t = time.perf_counter()
-    phases = ingest(store, scale_data.articles(n), mode)
+    phases = ingest(store, scale_data.articles(n), mode, int(n * ARTICLES_PER_HAPPENING), limit)
     with store.engine.begin() as conn:
         conn.exec_driver_sql("ANALYZE")
     meta = {"n": n, "mode": mode, "build_s": time.perf_counter() - t, "entries": scale_sql.entry_count(store), **phases}
@@ -533,6 +558,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--export-timeout", type=float, default=600)
     ap.add_argument("--rebuild-limit", type=float, default=600, help="skip rebuild_entries() estimated above this")
     ap.add_argument("--build", choices=["auto", "add_many", "add", "deferred"], default="auto")
+    ap.add_argument(
+        "--build-limit", type=float, default=120, help="minutes: stop a bulk build projected past this (0: none)"
+    )
     ap.add_argument("--postgres", metavar="URL", help="also run the timeline side against this PostgreSQL database")
     ap.add_argument("--no-datasette", action="store_true", help="timeline figures only")
     ap.add_argument("--per-write", action="store_true", help="issue 9's per-write table instead")
@@ -547,7 +575,11 @@ def main(argv: list[str] | None = None) -> int:
     if use_ds and not (DS_VENV / "bin" / "datasette").exists():
         print(f"scale: {DS_VENV} is missing; run `make bench-scale` (or pass --no-datasette)", file=sys.stderr)
         return 2
-    path, meta = build_sqlite(args.entries, args.build)
+    try:
+        path, meta = build_sqlite(args.entries, args.build, args.build_limit * 60)
+    except BuildTooSlow as exc:
+        print(f"scale: {exc}", file=sys.stderr)
+        return 2
     print(
         f"# Scale benchmark: {meta['entries']:,} timeline entries from {meta['articles']:,} articles "
         f"({args.entries:,} happenings)\n"
@@ -564,7 +596,7 @@ def main(argv: list[str] | None = None) -> int:
     ds_path = datasette_db(path) if use_ds else None
     targets: list[tuple[str, str, Path | None, dict[str, Any]]] = [("SQLite", f"sqlite:///{path}", path, meta)]
     if args.postgres:
-        pg_store, pg_meta = build_postgres(args.postgres, args.entries, args.build)
+        pg_store, pg_meta = build_postgres(args.postgres, args.entries, args.build, args.build_limit * 60)
         pg_store.engine.dispose()
         targets.append(("PostgreSQL", args.postgres, None, pg_meta))
         print(
