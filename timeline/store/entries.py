@@ -150,6 +150,8 @@ class Consolidator:
         # summary count changes and the widest entry span, written once at the end of the transaction
         self.counts: summary.Counts = Counter()
         self.span = 0
+        # a new key's own entry, with its aggregate and best report, while no other key has moved in or out
+        self.alone: dict[str, tuple[Agg, Event]] = {}
 
     # -- reading keys ---------------------------------------------------------------------
 
@@ -198,8 +200,10 @@ class Consolidator:
             self.anchors[eid] = (row.tier, row.id)
         return self.anchors[eid]
 
-    def _move(self, key_id: str, eid: str) -> None:
+    def _move(self, key_id: str, eid: str, current: str) -> None:
         self.conn.execute(keys.update().where(keys.c.id == key_id).values(entry_id=eid))
+        self.alone.pop(eid, None)
+        self.alone.pop(current, None)
 
     # -- placing --------------------------------------------------------------------------
 
@@ -234,6 +238,7 @@ class Consolidator:
             else:
                 self._insert_key(k, agg, entry_id(k.type, k.id))
                 self.anchors[entry_id(k.type, k.id)] = (k.tier, k.id)
+                self.alone[entry_id(k.type, k.id)] = (agg, max(group, key=best_rank))
                 fresh.append(k)
         self._place(fresh)
         for eid, agg in delta.items():
@@ -315,6 +320,8 @@ class Consolidator:
                 if row is not None:
                     region.merge(Agg(type=k.type, lo=row.lo, hi=row.hi, agents=_codes(row.agents)))
                 self.conn.execute(keys.update().where(keys.c.entry_id == eid).values(entry_id=target))
+                self.alone.pop(eid, None)
+                self.alone.pop(target, None)
                 self.dirty.add(eid)
             self.dirty.add(target)
             # every vague key that may see this happening decides again
@@ -327,7 +334,7 @@ class Consolidator:
             fits = {eid for other, eid in self._near(k, range(k.tier)) if relates(k, other)}
             decided = fits.pop() if len(fits) == 1 else entry_id(k.type, k.id)
             if decided != current:
-                self._move(kid, decided)
+                self._move(kid, decided, current)
                 self.dirty |= {current, decided}
                 if decided == entry_id(k.type, k.id):
                     self.anchors[decided] = (k.tier, k.id)
@@ -340,6 +347,15 @@ class Consolidator:
 
     def refold(self, eid: str) -> None:
         """Fold an entry again from its keys (after its membership changed); drop it when it has none."""
+        if eid in self.alone:
+            # the common case in bulk ingest: a new key that stayed on its own, folded from memory
+            agg, best = self.alone[eid]
+            row, actor_rows, outlet_rows = self.entry_rows(eid, agg, best)
+            self.conn.execute(entries.insert().values(**row))
+            self._children(actor_rows, outlet_rows)
+            self.counts.update(summary.contribution(row))
+            self.span = max(self.span, max_span([row]))
+            return
         rows = self.conn.execute(sa.select(keys).where(keys.c.entry_id == eid)).all()
         old = self.conn.execute(sa.select(entries).where(entries.c.id == eid)).first()
         if not rows:

@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from timeline.codes import cameo_code, plover_code
-from timeline.consolidate import combined_confidence, key_of, source_of, source_order
+from timeline.consolidate import combined_confidence, key_of, source_order
 from timeline.models import EVENT_TYPES, STATUSES, ArticleRecord, Entry, Event, Source
 from timeline.query import EventFilter, decode_cursor, encode_cursor
 from timeline.store.entries import Consolidator, rebuild_all, sort_keys
@@ -335,12 +335,15 @@ class Store:
             return sa.literal_column("events.rowid").in_(sub.columns(sa.column("rowid")))
         if self.dialect == "postgresql":
             query = sa.func.plainto_tsquery("english", " ".join(words))
-            titled = sa.select(articles.c.id).where(
-                sa.func.to_tsvector("english", sa.func.coalesce(articles.c.title, "")).op("@@")(query)
+            ev = events.alias("ev")
+            # a UNION, not an OR: each side is answered from its own GIN index
+            by_evidence = sa.select(ev.c.id).where(sa.func.to_tsvector("english", ev.c.evidence).op("@@")(query))
+            by_title = (
+                sa.select(ev.c.id)
+                .join(articles, articles.c.id == ev.c.article_id)
+                .where(sa.func.to_tsvector("english", sa.func.coalesce(articles.c.title, "")).op("@@")(query))
             )
-            return sa.or_(
-                sa.func.to_tsvector("english", events.c.evidence).op("@@")(query), events.c.article_id.in_(titled)
-            )
+            return events.c.id.in_(sa.union(by_evidence, by_title))
         return sa.and_(*(events.c.evidence.ilike(f"%{w}%") for w in words))
 
     def query_entries(self, f: EventFilter, count: bool = False) -> EntryPage:
@@ -381,8 +384,11 @@ class Store:
         )  # fmt: skip
         wanted = {r.best_event for r in rows}
         for eid, payload, title, url in conn.execute(stmt):
-            e = _decode(payload)
-            sources[eid].append(source_of(e, title, url))
+            e = _source_decoder.decode(payload)
+            sources[eid].append(
+                Source(event_id=e.id, article_id=e.article_id, article=e.article, title=title, url=url,
+                       outlet=e.outlet, source=e.source, published=e.published, evidence=e.evidence)
+            )  # fmt: skip
             if e.id in wanted:
                 best[e.id] = (e.evidence, title)
         out = []
@@ -663,8 +669,21 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("timeline_write") else "BEGIN")
 
 
+class _SourceFields(msgspec.Struct, frozen=True):
+    """The fields of a stored event that a source shows: decoding only these skips actors and mentions."""
+
+    id: str
+    article_id: str
+    article: str
+    outlet: str | None
+    source: str | None
+    published: dt.date | None
+    evidence: str
+
+
 _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder(Event)
+_source_decoder = msgspec.json.Decoder(_SourceFields)
 
 
 def _decode(payload: bytes) -> Event:
