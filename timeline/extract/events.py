@@ -146,9 +146,11 @@ class EventExtractor:
         draft = self._draft(art, sents, sent, doc, trig, pattern, mentions, exprs)
         if draft is None:
             return []
-        if draft.type == "recall" and len(draft.agents) > 1:
-            # "Chile and Colombia recalled their ambassadors": each state calls home its own envoy
-            return [replace(draft, agents=[a]) for a in draft.agents]
+        if draft.type == "recall" and (len(draft.agents) > 1 or len(draft.targets) > 1):
+            # "Chile and Colombia recalled their ambassadors": each state calls home its own envoy;
+            # "recalled its ambassadors to Spain and Norway": each post is its own recall
+            return [replace(draft, agents=[a], targets=[t] if t else [])
+                    for a in draft.agents for t in (draft.targets or [None])]  # fmt: skip
         if draft.type == "expulsion" and len(draft.targets) > 1:
             # "expelled the Mexican ambassador and Spanish diplomats": one expulsion per state sent home
             return [replace(draft, targets=[t]) for t in draft.targets]
