@@ -38,7 +38,7 @@ LEGISLATION = frozenset({"bill", "law", "legislation", "budget", "act", "amendme
 CAPABILITY_NOUNS = frozenset({"power", "right", "privilege"})
 THREAT_NOUNS = frozenset({"threat", "warning"})
 ENVOY_NOUNS = frozenset({"diplomat", "ambassador", "envoy", "attache", "attaché", "consul", "official", "staff",
-                         "employee", "officer", "representative", "member"})  # fmt: skip
+                         "employee", "officer", "representative", "member", "staffer"})  # fmt: skip
 USE_VERBS = frozenset({"use", "exercise", "wield", "cast", "invoke", "deploy"})
 PRONOUN_RE = re.compile(r"\b(?:he|she|his|her|it|its|they|their|him|them)\b", re.IGNORECASE)
 
@@ -146,11 +146,11 @@ class EventExtractor:
         draft = self._draft(art, sents, sent, doc, trig, pattern, mentions, exprs)
         if draft is None:
             return []
-        if draft.type == "recall" and (len(draft.agents) > 1 or len(draft.targets) > 1):
+        if draft.type == "recall" and (len(_by_code(draft.agents)) > 1 or len(_by_code(draft.targets)) > 1):
             # "Chile and Colombia recalled their ambassadors": each state calls home its own envoy;
             # "recalled its ambassadors to Spain and Norway": each post is its own recall
-            return [replace(draft, agents=[a], targets=[t] if t else [])
-                    for a in draft.agents for t in (draft.targets or [None])]  # fmt: skip
+            posts: list[list[tuple[str, ActorMention]]] = _by_code(draft.targets) or [[]]
+            return [replace(draft, agents=a, targets=t) for a in _by_code(draft.agents) for t in posts]
         if draft.type == "expulsion" and len(draft.targets) > 1:
             # "expelled the Mexican ambassador and Spanish diplomats": one expulsion per state sent home
             return [replace(draft, targets=[t]) for t in draft.targets]
@@ -357,6 +357,14 @@ def _png_by(trig: Token) -> Token | None:
         if w.dep_ == "prep" and w.lower_ == "by" and w.i not in subject:
             return next((g for g in w.children if g.dep_ == "pobj"), None)
     return None
+
+
+def _by_code(actors: list[tuple[str, ActorMention]]) -> list[list[tuple[str, ActorMention]]]:
+    """Actors grouped by state, in order ("Belgrade" and "Serbia" are one side)."""
+    groups: dict[str, list[tuple[str, ActorMention]]] = {}
+    for code, m in actors:
+        groups.setdefault(code, []).append((code, m))
+    return list(groups.values())
 
 
 def _round_of_calls(trig: Token) -> bool:
