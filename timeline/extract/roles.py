@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Token
 from timeline.extract.actors import STATE_KINDS, ActorMention, Gazetteer
 from timeline.extract.sentences import Sentence, previous
 from timeline.extract.syntax import governing_verb, objects, of_objects
-from timeline.extract.triggers import Pattern
+from timeline.extract.triggers import Pattern, against_objects
 
 # Prepositions inside a noun phrase that still name who the phrase is ("nations such as France",
 # "the President of Russia"); others ("ambassador to China") name someone else.
@@ -220,6 +220,12 @@ class RoleFinder:
                         found += [a for a in self.np_actors(c, mentions, on) if a[1].kind in STATE_KINDS]
         if pattern.type == "visit":
             found = [(c, m) for c, m in found if m.kind != "demonym" or official_head(doc, m)]
+        if pattern.against:
+            # "took similar actions against Russian diplomats": the diplomats' state is the target
+            # (a demonym in a misparsed subject is some envoys' nationality, not the one acting)
+            inside = {w.idx for g in against_objects(trig) for w in g.subtree}
+            found = [(c, m) for c, m in found if not any(m.start <= i < m.end for i in inside)
+                     and m.kind != "demonym"]  # fmt: skip
         found = [(c, m) for c, m in found if m.kind != "city"]
         orgs_ok = pattern.type in {"visit", "phone_call"}
         found = [(c, m) for c, m in found if orgs_ok or (len(c) == 3 and m.kind != "org")]
@@ -455,6 +461,10 @@ class RoleFinder:
                     heads.append(trig.head)
                 for h in heads:
                     out += self.np_actors(h, mentions, on, exclude=trig)
+            elif pattern.against:
+                # "took action against Syrian diplomats": whose diplomats is in the "against" phrase
+                for g in against_objects(trig):
+                    out += self.np_actors(g, mentions, on, preps=ENVOY_PREPS)
             else:
                 # "gave the Nigerian envoy 72 hours to leave": the envoy is the indirect object
                 datives = [c for c in node.children if c.dep_ == "dative" and c.pos_ in {"NOUN", "PROPN"}]
