@@ -27,7 +27,7 @@ from timeline.extract.actors import ActorMention, Gazetteer
 from timeline.extract.attach import event_date
 from timeline.extract.home import ArticleContext, article_context, blank_dateline, resolve_titles
 from timeline.extract.roles import PLACE_KINDS, RoleFinder, dedupe
-from timeline.extract.sentences import Sentence, split_sentences
+from timeline.extract.sentences import Sentence, following, split_sentences
 from timeline.extract.status import status_of
 from timeline.extract.syntax import QUANTITY_NOUNS, clause_verb, habitual, lemma, objects, subsumed
 from timeline.extract.triggers import Pattern, keyword_regex, matches
@@ -40,6 +40,11 @@ THREAT_NOUNS = frozenset({"threat", "warning"})
 ENVOY_NOUNS = frozenset({"diplomat", "ambassador", "envoy", "attache", "attaché", "consul", "official", "staff",
                          "employee", "officer", "representative", "member", "staffer"})  # fmt: skip
 USE_VERBS = frozenset({"use", "exercise", "wield", "cast", "invoke", "deploy"})
+COUNT_NOUNS = frozenset({"country", "state", "nation", "government", "capital"})
+# what a bare list of states leaves when the names are taken out: commas, "and", "the", a final stop
+LIST_REST_RE = re.compile(r"(?:[\s,;.]|\band\b|\bthe\b|\bas well as\b)*", re.IGNORECASE)
+# "23 countries were informed of expulsions": states counted, to be named in the next sentence
+COUNT_RE = re.compile(r"\b(?:countries|nations|states|governments|capitals)\b", re.IGNORECASE)
 PRONOUN_RE = re.compile(r"\b(?:he|she|his|her|it|its|they|their|him|them)\b", re.IGNORECASE)
 
 
@@ -102,12 +107,16 @@ class EventExtractor:
         docs = self.nlp.pipe(blank_dateline(s.text, self.gaz) for _, s in jobs)
         for (i, sent), doc in zip(jobs, docs, strict=True):
             sents, exprs, by_lemma, people, ctx = plans[i]
-            drafts[i].extend(self._sentence_drafts(articles[i], sents, sent, doc, exprs, by_lemma, people, ctx))
+            drafts[i].extend(
+                self._sentence_drafts(articles[i], sents, sent, doc, exprs, by_lemma, people, ctx, drafts[i])
+            )
         return [self._merge(art, d) for art, d in zip(articles, drafts, strict=True)]
 
     def _may_hold_event(self, text: str, keywords: re.Pattern[str]) -> bool:
         """Cheap test before parsing: a trigger word, and an actor named or a pronoun that may refer to one."""
-        return bool(keywords.search(text)) and (self.gaz.names_any(text) or bool(PRONOUN_RE.search(text)))
+        return bool(keywords.search(text)) and (
+            self.gaz.names_any(text) or bool(PRONOUN_RE.search(text)) or bool(COUNT_RE.search(text))
+        )
 
     def _table(self, extra: tuple[Pattern, ...]) -> tuple[dict[str, list[Pattern]], re.Pattern[str]]:
         """Patterns by lemma and the keyword pre-filter, for the core patterns plus a plugin's; built once each."""
@@ -121,7 +130,9 @@ class EventExtractor:
     def _sentence_drafts(
         self, art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, exprs: list[dates.TimeExpr],
         by_lemma: dict[str, list[Pattern]], people: list[ActorMention], ctx: ArticleContext,
+        before: Sequence[Draft] = (),
     ) -> Iterable[Draft]:  # fmt: skip
+        """The drafts of one parsed sentence; ``before`` holds the article's drafts so far."""
         # unnamed titles ("the Foreign Ministry") stand for the state the article speaks from
         mentions = resolve_titles(sent.text, self.gaz.find(sent.text, titles=True), ctx, sent.start)
         earlier = [m for m in people if m.end <= sent.start]
@@ -132,18 +143,18 @@ class EventExtractor:
             for pattern in by_lemma.get(token.lemma_.lower(), ()):
                 if token.i in seen or not matches(pattern, token):
                     continue
-                drafts = self._drafts(art, sents, sent, doc, token, pattern, mentions, exprs)
+                drafts = self._drafts(art, sents, sent, doc, token, pattern, mentions, exprs, before)
                 if drafts:
                     seen.add(token.i)
                     yield from drafts
 
     def _drafts(
         self, art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, trig: Token, pattern: Pattern,
-        mentions: list[ActorMention], exprs: list[dates.TimeExpr],
+        mentions: list[ActorMention], exprs: list[dates.TimeExpr], before: Sequence[Draft] = (),
     ) -> list[Draft]:  # fmt: skip
         """The events one trigger reports: usually one, one per pair for a round of calls, one per
         recalling state, one per host of a tour."""
-        draft = self._draft(art, sents, sent, doc, trig, pattern, mentions, exprs)
+        draft = self._draft(art, sents, sent, doc, trig, pattern, mentions, exprs, before)
         if draft is None:
             return []
         if draft.type == "recall" and (len(_by_code(draft.agents)) > 1 or len(_by_code(draft.targets)) > 1):
@@ -168,6 +179,21 @@ class EventExtractor:
             if side and len(others) > 1:
                 return [replace(draft, agents=[*side, o]) for o in others]
         return [draft]
+
+    def _listed_states(
+        self, sents: list[Sentence], sent: Sentence, on: dt.date | None
+    ) -> list[tuple[str, ActorMention]]:
+        """The states of the next sentence when it is nothing but a list of them ("A, B, C and D.")."""
+        nxt = following(sents, sent)
+        if nxt is None:
+            return []
+        found = [m for m in self.gaz.find(nxt.text) if m.kind == "state"]
+        rest = nxt.text
+        for m in sorted(found, key=lambda m: -m.start):
+            rest = rest[: m.start] + rest[m.end :]
+        if len({m.code(on) for m in found}) < 2 or not LIST_REST_RE.fullmatch(rest):
+            return []
+        return dedupe([(m.code(on), m) for m in found])
 
     def _legs(
         self, art: Article, sent: Sentence, trig: Token, mentions: list[ActorMention], exprs: list[dates.TimeExpr],
@@ -197,7 +223,7 @@ class EventExtractor:
 
     def _draft(
         self, art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, trig: Token, pattern: Pattern,
-        mentions: list[ActorMention], exprs: list[dates.TimeExpr],
+        mentions: list[ActorMention], exprs: list[dates.TimeExpr], before: Sequence[Draft] = (),
     ) -> Draft | None:  # fmt: skip
         if subsumed(trig) or habitual(trig):
             return None
@@ -240,6 +266,18 @@ class EventExtractor:
         if pattern.type == "phone_call":
             agents = dedupe(agents + targets)
             targets = []
+        if (
+            not agents
+            and pattern.type == "expulsion"
+            and trig.tag_ == "NNS"
+            and not _owned(trig)
+            and _counts_states(doc)
+            and not _counted_acting(clause)
+        ):
+            # "23 countries were informed Friday of expulsions": bare, unowned expulsions of counted states
+            # continue the article's running story, whose expelling state was named before
+            agents = _running_agents(before)
+            agent_quality = 0.85
         agent_codes = {c for c, _ in agents}
         targets = [(c, m) for c, m in targets if c not in agent_codes]
         if not agents:
@@ -252,6 +290,11 @@ class EventExtractor:
             return None  # "the president vetoed the bill": a domestic veto, not a Security Council one
         if pattern.veto_holder and not any(c in self.gaz.veto_holders.get("UNSC", frozenset()) for c in agent_codes):
             return None
+        if pattern.type in {"recall", "expulsion"} and not targets and _counts_states(doc):
+            # "23 countries were informed of expulsions." then "Canada, Australia, ... and Estonia.": a
+            # sentence that only lists states spells out the count
+            targets = [t for t in self._listed_states(sents, sent, on) if t[0] not in agent_codes]
+            target_quality = 0.85
         if pattern.type in {"recall", "expulsion"} and not targets:
             # "ordered the expulsion of six diplomats" after "the Russian government said": whose diplomats
             # comes from the context when exactly one other state is named
@@ -365,6 +408,30 @@ def _by_code(actors: list[tuple[str, ActorMention]]) -> list[list[tuple[str, Act
     for code, m in actors:
         groups.setdefault(code, []).append((code, m))
     return list(groups.values())
+
+
+def _owned(trig: Token) -> bool:
+    """An expulsion noun with its own agent word: "Moscow's expulsions", "the Russian expulsion"."""
+    return any(c.dep_ in {"poss", "compound", "amod"} for c in trig.children)
+
+
+def _counted_acting(clause: Token | None) -> bool:
+    """The counted states are the active subject ("20 countries announced expulsions"): they expel."""
+    return clause is not None and any(c.dep_ == "nsubj" and c.lemma_.lower() in COUNT_NOUNS for c in clause.children)
+
+
+def _running_agents(before: Sequence[Draft]) -> list[tuple[str, ActorMention]]:
+    """The expelling side of the article's lead expulsion: the story's first one that occurred (later ones
+    are often the background, "Russian diplomats had been expelled from Canada ...")."""
+    for d in before:
+        if d.type == "expulsion" and d.status == "occurred" and d.agents:
+            return list(d.agents)
+    return []
+
+
+def _counts_states(doc: Doc) -> bool:
+    """The sentence counts states without naming them all: "23 countries", "several nations"."""
+    return any(t.lemma_.lower() in COUNT_NOUNS and t.tag_ == "NNS" for t in doc)
 
 
 def _round_of_calls(trig: Token) -> bool:

@@ -202,6 +202,9 @@ class RoleFinder:
                         quality = 0.85
                     if not found and subj.lemma_.lower() in GENERIC_AGENTS:
                         found += self.named_members(doc, trig, mentions, on)
+                    if not found and subj.lemma_.lower() in GENERIC_AGENTS and subj.tag_ == "NNS":
+                        # "Countries from Australia to the UK have expelled ...": a range of members
+                        found += self.np_actors(subj, mentions, on, exclude=trig, preps=NP_PREPS | {"from", "to"})
         # "Russia, along with China, vetoed": co-agents
         for node in {trig, clause} - {None}:
             assert node is not None
@@ -372,6 +375,16 @@ class RoleFinder:
                         out += self.np_actors(g, mentions, on)
         return out
 
+    def among_them(self, trig: Token, mentions: list[ActorMention], on: dt.date | None
+                   ) -> list[tuple[str, ActorMention]]:  # fmt: skip
+        """States listed after "among them" following the trigger (the parser hangs the list anywhere)."""
+        doc = trig.doc
+        for tok in doc[trig.i + 1 : len(doc) - 1]:
+            if tok.lower_ == "among" and doc[tok.i + 1].lower_ == "them":
+                after = doc[tok.i + 1].idx
+                return [(m.code(on), m) for m in mentions if m.start > after and m.kind in {"state", "seat"}]
+        return []
+
     def possessor(self, tok: Token, mentions: list[ActorMention], sents: list[Sentence], sent: Sentence,
                    on: dt.date | None) -> list[tuple[str, ActorMention]]:  # fmt: skip
         if tok.pos_ == "PRON":
@@ -472,6 +485,13 @@ class RoleFinder:
                     out += self.np_actors(o, mentions, on, preps=ENVOY_PREPS)
                 if not out:  # the parser often hangs "at the Russian embassy" on the verb
                     out += pobjs(node, {"at"})
+                if not out and self.subject(node) is not None:
+                    # "Russia expelled diplomats from 23 countries, including Canada and Germany": a state
+                    # that expels another's diplomats sends them from those states (the passive "were
+                    # expelled from Canada" names the expelling state instead, handled above)
+                    out += pobjs(node, {"from"})
+                if not out:
+                    out += self.among_them(trig, mentions, on)  # "diplomats of 23 countries, among them ..."
             return out, 1.0
         if kind == "recall":
             # "ordered the recall of its ambassadors from Ireland": the envoy's post hangs on the "of" phrase
