@@ -27,7 +27,7 @@ from timeline.extract.actors import ActorMention, Gazetteer
 from timeline.extract.attach import event_date
 from timeline.extract.home import ArticleContext, article_context, blank_dateline, resolve_titles
 from timeline.extract.roles import PLACE_KINDS, RoleFinder, dedupe
-from timeline.extract.sentences import Sentence, following, split_sentences
+from timeline.extract.sentences import Sentence, following, previous, split_sentences
 from timeline.extract.status import status_of
 from timeline.extract.syntax import QUANTITY_NOUNS, clause_verb, habitual, lemma, objects, subsumed
 from timeline.extract.triggers import Pattern, keyword_regex, matches
@@ -43,6 +43,14 @@ USE_VERBS = frozenset({"use", "exercise", "wield", "cast", "invoke", "deploy"})
 COUNT_NOUNS = frozenset({"country", "state", "nation", "government", "capital"})
 # what a bare list of states leaves when the names are taken out: commas, "and", "the", a final stop
 LIST_REST_RE = re.compile(r"(?:[\s,;.]|\band\b|\bthe\b|\bas well as\b)*", re.IGNORECASE)
+# "Canada did the same", "Bahrain followed suit", "similar decisions by Chile and Bolivia": the act of the
+# sentence before, by other states
+ECHO_RE = re.compile(
+    r"\b(?:did|do|does|doing|done) the same\b|\bfollow(?:s|ed|ing)? suit\b"
+    r"|\bsimilar (?:decision|move|step|action|measure)s? by\b",
+    re.IGNORECASE,
+)
+ECHO_TYPES = frozenset({"recall", "expulsion"})
 # "23 countries were informed of expulsions": states counted, to be named in the next sentence
 COUNT_RE = re.compile(r"\b(?:countries|nations|states|governments|capitals)\b", re.IGNORECASE)
 PRONOUN_RE = re.compile(r"\b(?:he|she|his|her|it|its|they|their|him|them)\b", re.IGNORECASE)
@@ -114,7 +122,7 @@ class EventExtractor:
 
     def _may_hold_event(self, text: str, keywords: re.Pattern[str]) -> bool:
         """Cheap test before parsing: a trigger word, and an actor named or a pronoun that may refer to one."""
-        return bool(keywords.search(text)) and (
+        return bool(keywords.search(text) or ECHO_RE.search(text)) and (
             self.gaz.names_any(text) or bool(PRONOUN_RE.search(text)) or bool(COUNT_RE.search(text))
         )
 
@@ -139,6 +147,7 @@ class EventExtractor:
         if earlier:
             mentions = sorted(mentions + self.roles.surnames(earlier, sent, mentions), key=lambda m: m.start)
         seen: set[int] = set()
+        found_any = False
         for token in doc:
             for pattern in by_lemma.get(token.lemma_.lower(), ()):
                 if token.i in seen or not matches(pattern, token):
@@ -146,7 +155,46 @@ class EventExtractor:
                 drafts = self._drafts(art, sents, sent, doc, token, pattern, mentions, exprs, before)
                 if drafts:
                     seen.add(token.i)
+                    found_any = True
                     yield from drafts
+        if not found_any and ECHO_RE.search(sent.text):
+            yield from self._echoes(art, sents, sent, doc, mentions, exprs, before)
+
+    def _echoes(
+        self, art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, mentions: list[ActorMention],
+        exprs: list[dates.TimeExpr], before: Sequence[Draft],
+    ) -> list[Draft]:  # fmt: skip
+        """ "Colombia and Chile did the same": the recall or expulsion of the sentence before, by the states
+        named here (each its own event, as each state recalls or expels its own envoys)."""
+        prev = previous(sents, sent)
+        last = before[-1] if before else None
+        if prev is None or last is None or last.type not in ECHO_TYPES or last.start != prev.start:
+            return []
+        if last.status != "occurred":
+            return []
+        m = ECHO_RE.search(sent.text)
+        assert m is not None
+        word = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if word is None:
+            return []
+        head = word.root if word.root.pos_ != "DET" else word[0]
+        status, _ = status_of(head, clause_verb(head) or head)
+        if status != "occurred":
+            return []  # "urged Chile to do the same", "may follow suit", "did not do the same"
+        on = art.published
+        taken = {c for c, _ in last.agents} | {c for c, _ in last.targets}
+        agents = dedupe([(m.code(on), m) for m in mentions if m.kind in {"state", "seat"} and m.code(on) not in taken])
+        if not agents:
+            return []
+        own = [e for e in exprs if sent.start <= e.start and e.end <= sent.end and e.kind != "vague"]
+        date = dates.resolve(own[0], on, "past") if own else None
+        sides = [[a] for a in agents] if last.type == "recall" else [agents]
+        return [
+            Draft(type=last.type, agents=side, targets=list(last.targets), status="occurred", date=date,
+                  date_basis="text" if date is not None else "none", evidence=sent.text, start=sent.start,
+                  end=sent.end, confidence=0.7, source=_source_at(art, sent.start))
+            for side in sides
+        ]  # fmt: skip
 
     def _drafts(
         self, art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, trig: Token, pattern: Pattern,
