@@ -39,6 +39,10 @@ CAPABILITY_NOUNS = frozenset({"power", "right", "privilege"})
 THREAT_NOUNS = frozenset({"threat", "warning"})
 ENVOY_NOUNS = frozenset({"diplomat", "ambassador", "envoy", "attache", "attaché", "consul", "official", "staff",
                          "employee", "officer", "representative", "member", "staffer"})  # fmt: skip
+# Those expelled who are not a state's envoys: an expulsion of them is no diplomatic expulsion
+NOT_ENVOYS = frozenset({"migrant", "refugee", "journalist", "student", "worker", "immigrant", "reporter",
+                        "correspondent", "activist", "citizen", "foreigner", "asylum", "seeker", "player",
+                        "missionary", "tourist", "pupil", "monk", "priest", "nun", "family"})  # fmt: skip
 USE_VERBS = frozenset({"use", "exercise", "wield", "cast", "invoke", "deploy"})
 COUNT_NOUNS = frozenset({"country", "state", "nation", "government", "capital"})
 # what a bare list of states leaves when the names are taken out: commas, "and", "the", a final stop
@@ -290,6 +294,8 @@ class EventExtractor:
             status, tense = status_of(trig, clause)
             if trig.lemma_.lower() in THREAT_NOUNS:
                 status = "hypothetical"
+        if pattern.type == "expulsion" and trig.pos_ == "NOUN" and _expels_others(trig):
+            return None  # "the expulsion of migrants from Peru", "of foreign journalists": not envoys
         png_by = _png_by(trig) if pattern.persona_non_grata else None
         if pattern.status is not None and status == "occurred":
             status, tense = pattern.status, "future"  # "is expected in Accra"
@@ -456,6 +462,19 @@ def _by_code(actors: list[tuple[str, ActorMention]]) -> list[list[tuple[str, Act
     for code, m in actors:
         groups.setdefault(code, []).append((code, m))
     return list(groups.values())
+
+
+def _expels_others(trig: Token) -> bool:
+    """An expulsion noun whose "of" phrase (or one after a time phrase) names people who are not envoys."""
+    heads = [g for c in trig.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+    clause = clause_verb(trig)
+    near = [*trig.children, *(clause.children if clause is not None else ())]
+    # "ordered the expulsion on Monday of migrants": the parser may hang the "of" phrase on the verb
+    heads += [g for c in near if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+    heads += [g2 for c in near if c.dep_ == "prep" and c.lower_ in {"on", "in"}
+              for g in c.children for o in g.children if o.dep_ == "prep" and o.lower_ == "of"
+              for g2 in o.children if g2.dep_ == "pobj"]  # fmt: skip
+    return any(h.lemma_.lower() in NOT_ENVOYS for h in heads)
 
 
 def _owned(trig: Token) -> bool:

@@ -18,6 +18,8 @@ from timeline.extract.triggers import Pattern, against_objects
 NP_PREPS = frozenset({"as", "like", "including", "of", "such"})
 # Whose diplomats are expelled: "officials at the Russian embassy", "staff from the embassy of Iran".
 ENVOY_PREPS = NP_PREPS | {"at", "from", "in"}
+# Envoy nouns the parser may hang on the verb as a conjunct ("the expulsion on Monday of A and two diplomats")
+MISPARSED_ENVOYS = frozenset({"diplomat", "ambassador", "envoy", "official", "staff", "attache", "consul"})
 # Plural subjects that only say "some states": the states themselves are named in "including ..."
 GENERIC_AGENTS = frozenset({"state", "country", "nation", "government", "member", "ally", "capital", "partner"})
 # Who can be a guest: "hosted the Turkish president", "received Lavrov", "welcomed a Chinese delegation".
@@ -375,6 +377,33 @@ class RoleFinder:
                         out += self.np_actors(g, mentions, on)
         return out
 
+    def _of_after_time(
+        self, trig: Token, clause: Token, mentions: list[ActorMention], on: dt.date | None
+    ) -> list[tuple[str, ActorMention]]:
+        """ "ordered the expulsion on Monday of the Mexican ambassador and two Spanish diplomats": a time
+        phrase between the noun and its "of" phrase takes the envoys, and the parser may hang the last
+        conjunct on the verb."""
+        out: list[tuple[str, ActorMention]] = []
+        for c in trig.children:
+            if c.dep_ != "prep" or c.lower_ not in {"on", "in", "at", "last", "this"}:
+                continue
+            for g in c.children:
+                for o in g.children:
+                    if o.dep_ == "prep" and o.lower_ == "of":
+                        out += [a for p in o.children if p.dep_ == "pobj" and _envoy(p)
+                                for a in self.np_actors(p, mentions, on)]  # fmt: skip
+        for c in [*trig.children, *(clause.children if clause is not trig else ())]:
+            if c.dep_ == "prep" and c.lower_ == "on":
+                for g in c.children:
+                    for o in g.children:
+                        if o.dep_ == "prep" and o.lower_ == "of":
+                            out += [a for p in o.children if p.dep_ == "pobj" and _envoy(p)
+                                    for a in self.np_actors(p, mentions, on)]  # fmt: skip
+        if out:
+            out += [a for c in clause.children if c.dep_ == "conj" and c.lemma_.lower() in MISPARSED_ENVOYS
+                    for a in self.np_actors(c, mentions, on)]  # fmt: skip
+        return dedupe(out)
+
     def among_them(self, trig: Token, mentions: list[ActorMention], on: dt.date | None
                    ) -> list[tuple[str, ActorMention]]:  # fmt: skip
         """States listed after "among them" following the trigger (the parser hangs the list anywhere)."""
@@ -468,6 +497,8 @@ class RoleFinder:
                         for g in c.children:
                             if g.dep_ == "pobj":
                                 out += self.np_actors(g, mentions, on)
+                if not out:
+                    out += self._of_after_time(trig, node, mentions, on)
             elif passive:
                 heads = [c for c in trig.children if c.dep_ in {"nsubjpass", "nsubj"}]
                 if trig.dep_ in {"acl", "amod"}:
@@ -524,6 +555,11 @@ class RoleFinder:
         if len(codes) != 1:
             return []
         return [(pool[0].code(on), pool[0])]
+
+
+def _envoy(tok: Token) -> bool:
+    """An envoy noun, or a list that begins with one ("the ambassador, Ms X, and two diplomats")."""
+    return tok.lemma_.lower() in MISPARSED_ENVOYS | {"chargé", "charge", "d'affaires", "commissioner"}
 
 
 def official_head(doc: Doc, m: ActorMention) -> bool:
