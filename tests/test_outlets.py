@@ -12,7 +12,7 @@ import timeline_plugins.globalresearch as gr
 import timeline_plugins.moderndiplomacy as md
 import timeline_plugins.russiainsider as ri
 
-from timeline.cleaning import url_domain
+from timeline.cleaning import clean_text, url_domain
 from timeline.models import Page
 from timeline.pipeline import Pipeline
 from timeline.testing import check_page
@@ -77,7 +77,13 @@ def test_modern_diplomacy_splits_articles_and_dates_them_from_the_sidebar() -> N
         page("moderndiplomacy_page.txt"),
         published="2022-10-14",
         articles=2,
-        events=[("expulsion", {"NOR"}, {"RUS"}, "2022-10-11"), ("visit", {"IDN"}, {"VNM"}, "2022-10-12")],
+        # "a similar step by Denmark in the spring" is Denmark's own expulsion (the real-world labels count
+        # "similar decisions by" states), undated: a season is no date
+        events=[
+            ("expulsion", {"NOR"}, {"RUS"}, "2022-10-11"),
+            ("expulsion", {"DNK"}, {"RUS"}, None),
+            ("visit", {"IDN"}, {"VNM"}, "2022-10-12"),
+        ],
     )
     first, second = (r.article for r in check.results)
     assert (first.title, second.title) == ("Nordic Capitals Push Back", "Hanoi Hosts a Busy Week")
@@ -156,3 +162,26 @@ def test_generic_drops_a_capture_stamp_and_a_city_dateline() -> None:
     )
     assert check.results[0].article.published == dt.date(2024, 3, 15)
     assert not check.results[0].article.text.startswith("date")
+
+
+def test_generic_breaks_paragraph_tags_left_in_the_text() -> None:
+    """ "...in Oslo.</p><p>Finland's ..." is two paragraphs: a glued sentence would lose the second event."""
+    check_page(
+        generic,
+        "generic",
+        "<p>Norway expelled two Iranian diplomats on Monday, its ministry said in Oslo.</p><p>Finland's "
+        "Sanna Marin expelled three Iranian diplomats on Tuesday.</p>\n",
+        published="2022-05-20",
+        articles=1,
+        events=[
+            ("expulsion", {"NOR"}, {"IRN"}, "2022-05-16"),
+            ("expulsion", {"FIN"}, {"IRN"}, "2022-05-17"),
+        ],
+    )
+
+
+def test_clean_text_keeps_inline_tags_and_links() -> None:
+    """Only block tags become breaks: an inline tag or a bracketed link is left to other rules."""
+    assert clean_text("A <b>bold</b> word.</p><p>Next <https://example.org>") == (
+        "A <b>bold</b> word.\n\nNext <https://example.org>\n"
+    )

@@ -40,9 +40,15 @@ def join_broken_paragraphs(text: str) -> str:
     return "\n\n".join(out)
 
 
+# Block tags an extractor left in the text ("...Kingdom.</p><p>British Prime Minister ..."): paragraph breaks,
+# so that the sentences on either side are not glued into one
+_BLOCK_TAG_RE = re.compile(r"[ \t]*</?(?:p|br|div|li|h[1-6])(?:\s[^<>\n]*)?/?>[ \t]*", re.IGNORECASE)
+
+
 def clean_text(text: str, extra: Iterable[re.Pattern[str]] = ()) -> str:
-    """``text`` without furniture lines and with broken paragraphs rejoined."""
+    """``text`` without furniture lines and leftover block tags, with broken paragraphs rejoined."""
     extra = list(extra)
+    text = _BLOCK_TAG_RE.sub("\n\n", text)
     lines = [line for line in text.replace("\r\n", "\n").split("\n") if not is_boilerplate(line, extra)]
     return join_broken_paragraphs("\n".join(lines)).strip() + "\n"
 

@@ -27,7 +27,7 @@ from timeline.extract.actors import ActorMention, Gazetteer
 from timeline.extract.attach import event_date
 from timeline.extract.home import ArticleContext, article_context, blank_dateline, resolve_titles
 from timeline.extract.roles import PLACE_KINDS, RoleFinder, dedupe
-from timeline.extract.sentences import Sentence, split_sentences
+from timeline.extract.sentences import Sentence, following, previous, split_sentences
 from timeline.extract.status import status_of
 from timeline.extract.syntax import QUANTITY_NOUNS, clause_verb, habitual, lemma, objects, subsumed
 from timeline.extract.triggers import Pattern, keyword_regex, matches
@@ -38,8 +38,25 @@ LEGISLATION = frozenset({"bill", "law", "legislation", "budget", "act", "amendme
 CAPABILITY_NOUNS = frozenset({"power", "right", "privilege"})
 THREAT_NOUNS = frozenset({"threat", "warning"})
 ENVOY_NOUNS = frozenset({"diplomat", "ambassador", "envoy", "attache", "attaché", "consul", "official", "staff",
-                         "employee", "officer", "representative", "member"})  # fmt: skip
+                         "employee", "officer", "representative", "member", "staffer"})  # fmt: skip
+# Those expelled who are not a state's envoys: an expulsion of them is no diplomatic expulsion
+NOT_ENVOYS = frozenset({"migrant", "refugee", "journalist", "student", "worker", "immigrant", "reporter",
+                        "correspondent", "activist", "citizen", "foreigner", "asylum", "seeker", "player",
+                        "missionary", "tourist", "pupil", "monk", "priest", "nun", "family"})  # fmt: skip
 USE_VERBS = frozenset({"use", "exercise", "wield", "cast", "invoke", "deploy"})
+COUNT_NOUNS = frozenset({"country", "state", "nation", "government", "capital"})
+# what a bare list of states leaves when the names are taken out: commas, "and", "the", a final stop
+LIST_REST_RE = re.compile(r"(?:[\s,;.]|\band\b|\bthe\b|\bas well as\b)*", re.IGNORECASE)
+# "Canada did the same", "Bahrain followed suit", "similar decisions by Chile and Bolivia": the act of the
+# sentence before, by other states
+ECHO_RE = re.compile(
+    r"\b(?:did|do|does|doing|done) the same\b|\bfollow(?:s|ed|ing)? suit\b"
+    r"|\bsimilar (?:decision|move|step|action|measure)s? by\b",
+    re.IGNORECASE,
+)
+ECHO_TYPES = frozenset({"recall", "expulsion"})
+# "23 countries were informed of expulsions": states counted, to be named in the next sentence
+COUNT_RE = re.compile(r"\b(?:countries|nations|states|governments|capitals)\b", re.IGNORECASE)
 PRONOUN_RE = re.compile(r"\b(?:he|she|his|her|it|its|they|their|him|them)\b", re.IGNORECASE)
 
 
@@ -102,12 +119,16 @@ class EventExtractor:
         docs = self.nlp.pipe(blank_dateline(s.text, self.gaz) for _, s in jobs)
         for (i, sent), doc in zip(jobs, docs, strict=True):
             sents, exprs, by_lemma, people, ctx = plans[i]
-            drafts[i].extend(self._sentence_drafts(articles[i], sents, sent, doc, exprs, by_lemma, people, ctx))
+            drafts[i].extend(
+                self._sentence_drafts(articles[i], sents, sent, doc, exprs, by_lemma, people, ctx, drafts[i])
+            )
         return [self._merge(art, d) for art, d in zip(articles, drafts, strict=True)]
 
     def _may_hold_event(self, text: str, keywords: re.Pattern[str]) -> bool:
         """Cheap test before parsing: a trigger word, and an actor named or a pronoun that may refer to one."""
-        return bool(keywords.search(text)) and (self.gaz.names_any(text) or bool(PRONOUN_RE.search(text)))
+        return bool(keywords.search(text) or ECHO_RE.search(text)) and (
+            self.gaz.names_any(text) or bool(PRONOUN_RE.search(text)) or bool(COUNT_RE.search(text))
+        )
 
     def _table(self, extra: tuple[Pattern, ...]) -> tuple[dict[str, list[Pattern]], re.Pattern[str]]:
         """Patterns by lemma and the keyword pre-filter, for the core patterns plus a plugin's; built once each."""
@@ -121,34 +142,78 @@ class EventExtractor:
     def _sentence_drafts(
         self, art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, exprs: list[dates.TimeExpr],
         by_lemma: dict[str, list[Pattern]], people: list[ActorMention], ctx: ArticleContext,
+        before: Sequence[Draft] = (),
     ) -> Iterable[Draft]:  # fmt: skip
+        """The drafts of one parsed sentence; ``before`` holds the article's drafts so far."""
         # unnamed titles ("the Foreign Ministry") stand for the state the article speaks from
         mentions = resolve_titles(sent.text, self.gaz.find(sent.text, titles=True), ctx, sent.start)
         earlier = [m for m in people if m.end <= sent.start]
         if earlier:
             mentions = sorted(mentions + self.roles.surnames(earlier, sent, mentions), key=lambda m: m.start)
         seen: set[int] = set()
+        found_any = False
         for token in doc:
             for pattern in by_lemma.get(token.lemma_.lower(), ()):
                 if token.i in seen or not matches(pattern, token):
                     continue
-                drafts = self._drafts(art, sents, sent, doc, token, pattern, mentions, exprs)
+                drafts = self._drafts(art, sents, sent, doc, token, pattern, mentions, exprs, before)
                 if drafts:
                     seen.add(token.i)
+                    found_any = True
                     yield from drafts
+        if not found_any and ECHO_RE.search(sent.text):
+            yield from self._echoes(art, sents, sent, doc, mentions, exprs, before)
+
+    def _echoes(
+        self, art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, mentions: list[ActorMention],
+        exprs: list[dates.TimeExpr], before: Sequence[Draft],
+    ) -> list[Draft]:  # fmt: skip
+        """ "Colombia and Chile did the same": the recall or expulsion of the sentence before, by the states
+        named here (each its own event, as each state recalls or expels its own envoys)."""
+        prev = previous(sents, sent)
+        last = before[-1] if before else None
+        if prev is None or last is None or last.type not in ECHO_TYPES or last.start != prev.start:
+            return []
+        if last.status != "occurred":
+            return []
+        m = ECHO_RE.search(sent.text)
+        assert m is not None
+        word = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if word is None:
+            return []
+        head = word.root if word.root.pos_ != "DET" else word[0]
+        status, _ = status_of(head, clause_verb(head) or head)
+        if status != "occurred":
+            return []  # "urged Chile to do the same", "may follow suit", "did not do the same"
+        on = art.published
+        taken = {c for c, _ in last.agents} | {c for c, _ in last.targets}
+        agents = dedupe([(m.code(on), m) for m in mentions if m.kind in {"state", "seat"} and m.code(on) not in taken])
+        if not agents:
+            return []
+        own = [e for e in exprs if sent.start <= e.start and e.end <= sent.end and e.kind != "vague"]
+        date = dates.resolve(own[0], on, "past") if own else None
+        sides = [[a] for a in agents] if last.type == "recall" else [agents]
+        return [
+            Draft(type=last.type, agents=side, targets=list(last.targets), status="occurred", date=date,
+                  date_basis="text" if date is not None else "none", evidence=sent.text, start=sent.start,
+                  end=sent.end, confidence=0.7, source=_source_at(art, sent.start))
+            for side in sides
+        ]  # fmt: skip
 
     def _drafts(
         self, art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, trig: Token, pattern: Pattern,
-        mentions: list[ActorMention], exprs: list[dates.TimeExpr],
+        mentions: list[ActorMention], exprs: list[dates.TimeExpr], before: Sequence[Draft] = (),
     ) -> list[Draft]:  # fmt: skip
         """The events one trigger reports: usually one, one per pair for a round of calls, one per
         recalling state, one per host of a tour."""
-        draft = self._draft(art, sents, sent, doc, trig, pattern, mentions, exprs)
+        draft = self._draft(art, sents, sent, doc, trig, pattern, mentions, exprs, before)
         if draft is None:
             return []
-        if draft.type == "recall" and len(draft.agents) > 1:
-            # "Chile and Colombia recalled their ambassadors": each state calls home its own envoy
-            return [replace(draft, agents=[a]) for a in draft.agents]
+        if draft.type == "recall" and (len(_by_code(draft.agents)) > 1 or len(_by_code(draft.targets)) > 1):
+            # "Chile and Colombia recalled their ambassadors": each state calls home its own envoy;
+            # "recalled its ambassadors to Spain and Norway": each post is its own recall
+            posts: list[list[tuple[str, ActorMention]]] = _by_code(draft.targets) or [[]]
+            return [replace(draft, agents=a, targets=t) for a in _by_code(draft.agents) for t in posts]
         if draft.type == "expulsion" and len(draft.targets) > 1:
             # "expelled the Mexican ambassador and Spanish diplomats": one expulsion per state sent home
             return [replace(draft, targets=[t]) for t in draft.targets]
@@ -166,6 +231,21 @@ class EventExtractor:
             if side and len(others) > 1:
                 return [replace(draft, agents=[*side, o]) for o in others]
         return [draft]
+
+    def _listed_states(
+        self, sents: list[Sentence], sent: Sentence, on: dt.date | None
+    ) -> list[tuple[str, ActorMention]]:
+        """The states of the next sentence when it is nothing but a list of them ("A, B, C and D.")."""
+        nxt = following(sents, sent)
+        if nxt is None:
+            return []
+        found = [m for m in self.gaz.find(nxt.text) if m.kind == "state"]
+        rest = nxt.text
+        for m in sorted(found, key=lambda m: -m.start):
+            rest = rest[: m.start] + rest[m.end :]
+        if len({m.code(on) for m in found}) < 2 or not LIST_REST_RE.fullmatch(rest):
+            return []
+        return dedupe([(m.code(on), m) for m in found])
 
     def _legs(
         self, art: Article, sent: Sentence, trig: Token, mentions: list[ActorMention], exprs: list[dates.TimeExpr],
@@ -195,7 +275,7 @@ class EventExtractor:
 
     def _draft(
         self, art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, trig: Token, pattern: Pattern,
-        mentions: list[ActorMention], exprs: list[dates.TimeExpr],
+        mentions: list[ActorMention], exprs: list[dates.TimeExpr], before: Sequence[Draft] = (),
     ) -> Draft | None:  # fmt: skip
         if subsumed(trig) or habitual(trig):
             return None
@@ -214,6 +294,8 @@ class EventExtractor:
             status, tense = status_of(trig, clause)
             if trig.lemma_.lower() in THREAT_NOUNS:
                 status = "hypothetical"
+        if pattern.type == "expulsion" and trig.pos_ == "NOUN" and _expels_others(trig):
+            return None  # "the expulsion of migrants from Peru", "of foreign journalists": not envoys
         png_by = _png_by(trig) if pattern.persona_non_grata else None
         if pattern.status is not None and status == "occurred":
             status, tense = pattern.status, "future"  # "is expected in Accra"
@@ -238,6 +320,18 @@ class EventExtractor:
         if pattern.type == "phone_call":
             agents = dedupe(agents + targets)
             targets = []
+        if (
+            not agents
+            and pattern.type == "expulsion"
+            and trig.tag_ == "NNS"
+            and not _owned(trig)
+            and _counts_states(doc)
+            and not _counted_acting(clause)
+        ):
+            # "23 countries were informed Friday of expulsions": bare, unowned expulsions of counted states
+            # continue the article's running story, whose expelling state was named before
+            agents = _running_agents(before)
+            agent_quality = 0.85
         agent_codes = {c for c, _ in agents}
         targets = [(c, m) for c, m in targets if c not in agent_codes]
         if not agents:
@@ -250,6 +344,11 @@ class EventExtractor:
             return None  # "the president vetoed the bill": a domestic veto, not a Security Council one
         if pattern.veto_holder and not any(c in self.gaz.veto_holders.get("UNSC", frozenset()) for c in agent_codes):
             return None
+        if pattern.type in {"recall", "expulsion"} and not targets and _counts_states(doc):
+            # "23 countries were informed of expulsions." then "Canada, Australia, ... and Estonia.": a
+            # sentence that only lists states spells out the count
+            targets = [t for t in self._listed_states(sents, sent, on) if t[0] not in agent_codes]
+            target_quality = 0.85
         if pattern.type in {"recall", "expulsion"} and not targets:
             # "ordered the expulsion of six diplomats" after "the Russian government said": whose diplomats
             # comes from the context when exactly one other state is named
@@ -355,6 +454,51 @@ def _png_by(trig: Token) -> Token | None:
         if w.dep_ == "prep" and w.lower_ == "by" and w.i not in subject:
             return next((g for g in w.children if g.dep_ == "pobj"), None)
     return None
+
+
+def _by_code(actors: list[tuple[str, ActorMention]]) -> list[list[tuple[str, ActorMention]]]:
+    """Actors grouped by state, in order ("Belgrade" and "Serbia" are one side)."""
+    groups: dict[str, list[tuple[str, ActorMention]]] = {}
+    for code, m in actors:
+        groups.setdefault(code, []).append((code, m))
+    return list(groups.values())
+
+
+def _expels_others(trig: Token) -> bool:
+    """An expulsion noun whose "of" phrase (or one after a time phrase) names people who are not envoys."""
+    heads = [g for c in trig.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+    clause = clause_verb(trig)
+    near = [*trig.children, *(clause.children if clause is not None else ())]
+    # "ordered the expulsion on Monday of migrants": the parser may hang the "of" phrase on the verb
+    heads += [g for c in near if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+    heads += [g2 for c in near if c.dep_ == "prep" and c.lower_ in {"on", "in"}
+              for g in c.children for o in g.children if o.dep_ == "prep" and o.lower_ == "of"
+              for g2 in o.children if g2.dep_ == "pobj"]  # fmt: skip
+    return any(h.lemma_.lower() in NOT_ENVOYS for h in heads)
+
+
+def _owned(trig: Token) -> bool:
+    """An expulsion noun with its own agent word: "Moscow's expulsions", "the Russian expulsion"."""
+    return any(c.dep_ in {"poss", "compound", "amod"} for c in trig.children)
+
+
+def _counted_acting(clause: Token | None) -> bool:
+    """The counted states are the active subject ("20 countries announced expulsions"): they expel."""
+    return clause is not None and any(c.dep_ == "nsubj" and c.lemma_.lower() in COUNT_NOUNS for c in clause.children)
+
+
+def _running_agents(before: Sequence[Draft]) -> list[tuple[str, ActorMention]]:
+    """The expelling side of the article's lead expulsion: the story's first one that occurred (later ones
+    are often the background, "Russian diplomats had been expelled from Canada ...")."""
+    for d in before:
+        if d.type == "expulsion" and d.status == "occurred" and d.agents:
+            return list(d.agents)
+    return []
+
+
+def _counts_states(doc: Doc) -> bool:
+    """The sentence counts states without naming them all: "23 countries", "several nations"."""
+    return any(t.lemma_.lower() in COUNT_NOUNS and t.tag_ == "NNS" for t in doc)
 
 
 def _round_of_calls(trig: Token) -> bool:

@@ -11,13 +11,15 @@ from spacy.tokens import Doc, Token
 from timeline.extract.actors import STATE_KINDS, ActorMention, Gazetteer
 from timeline.extract.sentences import Sentence, previous
 from timeline.extract.syntax import governing_verb, objects, of_objects
-from timeline.extract.triggers import Pattern
+from timeline.extract.triggers import Pattern, against_objects
 
 # Prepositions inside a noun phrase that still name who the phrase is ("nations such as France",
 # "the President of Russia"); others ("ambassador to China") name someone else.
 NP_PREPS = frozenset({"as", "like", "including", "of", "such"})
 # Whose diplomats are expelled: "officials at the Russian embassy", "staff from the embassy of Iran".
 ENVOY_PREPS = NP_PREPS | {"at", "from", "in"}
+# Envoy nouns the parser may hang on the verb as a conjunct ("the expulsion on Monday of A and two diplomats")
+MISPARSED_ENVOYS = frozenset({"diplomat", "ambassador", "envoy", "official", "staff", "attache", "consul"})
 # Plural subjects that only say "some states": the states themselves are named in "including ..."
 GENERIC_AGENTS = frozenset({"state", "country", "nation", "government", "member", "ally", "capital", "partner"})
 # Who can be a guest: "hosted the Turkish president", "received Lavrov", "welcomed a Chinese delegation".
@@ -202,6 +204,9 @@ class RoleFinder:
                         quality = 0.85
                     if not found and subj.lemma_.lower() in GENERIC_AGENTS:
                         found += self.named_members(doc, trig, mentions, on)
+                    if not found and subj.lemma_.lower() in GENERIC_AGENTS and subj.tag_ == "NNS":
+                        # "Countries from Australia to the UK have expelled ...": a range of members
+                        found += self.np_actors(subj, mentions, on, exclude=trig, preps=NP_PREPS | {"from", "to"})
         # "Russia, along with China, vetoed": co-agents
         for node in {trig, clause} - {None}:
             assert node is not None
@@ -220,6 +225,12 @@ class RoleFinder:
                         found += [a for a in self.np_actors(c, mentions, on) if a[1].kind in STATE_KINDS]
         if pattern.type == "visit":
             found = [(c, m) for c, m in found if m.kind != "demonym" or official_head(doc, m)]
+        if pattern.against:
+            # "took similar actions against Russian diplomats": the diplomats' state is the target
+            # (a demonym in a misparsed subject is some envoys' nationality, not the one acting)
+            inside = {w.idx for g in against_objects(trig) for w in g.subtree}
+            found = [(c, m) for c, m in found if not any(m.start <= i < m.end for i in inside)
+                     and m.kind != "demonym"]  # fmt: skip
         found = [(c, m) for c, m in found if m.kind != "city"]
         orgs_ok = pattern.type in {"visit", "phone_call"}
         found = [(c, m) for c, m in found if orgs_ok or (len(c) == 3 and m.kind != "org")]
@@ -366,6 +377,43 @@ class RoleFinder:
                         out += self.np_actors(g, mentions, on)
         return out
 
+    def _of_after_time(
+        self, trig: Token, clause: Token, mentions: list[ActorMention], on: dt.date | None
+    ) -> list[tuple[str, ActorMention]]:
+        """ "ordered the expulsion on Monday of the Mexican ambassador and two Spanish diplomats": a time
+        phrase between the noun and its "of" phrase takes the envoys, and the parser may hang the last
+        conjunct on the verb."""
+        out: list[tuple[str, ActorMention]] = []
+        for c in trig.children:
+            if c.dep_ != "prep" or c.lower_ not in {"on", "in", "at", "last", "this"}:
+                continue
+            for g in c.children:
+                for o in g.children:
+                    if o.dep_ == "prep" and o.lower_ == "of":
+                        out += [a for p in o.children if p.dep_ == "pobj" and _envoy(p)
+                                for a in self.np_actors(p, mentions, on)]  # fmt: skip
+        for c in [*trig.children, *(clause.children if clause is not trig else ())]:
+            if c.dep_ == "prep" and c.lower_ == "on":
+                for g in c.children:
+                    for o in g.children:
+                        if o.dep_ == "prep" and o.lower_ == "of":
+                            out += [a for p in o.children if p.dep_ == "pobj" and _envoy(p)
+                                    for a in self.np_actors(p, mentions, on)]  # fmt: skip
+        if out:
+            out += [a for c in clause.children if c.dep_ == "conj" and c.lemma_.lower() in MISPARSED_ENVOYS
+                    for a in self.np_actors(c, mentions, on)]  # fmt: skip
+        return dedupe(out)
+
+    def among_them(self, trig: Token, mentions: list[ActorMention], on: dt.date | None
+                   ) -> list[tuple[str, ActorMention]]:  # fmt: skip
+        """States listed after "among them" following the trigger (the parser hangs the list anywhere)."""
+        doc = trig.doc
+        for tok in doc[trig.i + 1 : len(doc) - 1]:
+            if tok.lower_ == "among" and doc[tok.i + 1].lower_ == "them":
+                after = doc[tok.i + 1].idx
+                return [(m.code(on), m) for m in mentions if m.start > after and m.kind in {"state", "seat"}]
+        return []
+
     def possessor(self, tok: Token, mentions: list[ActorMention], sents: list[Sentence], sent: Sentence,
                    on: dt.date | None) -> list[tuple[str, ActorMention]]:  # fmt: skip
         if tok.pos_ == "PRON":
@@ -449,12 +497,18 @@ class RoleFinder:
                         for g in c.children:
                             if g.dep_ == "pobj":
                                 out += self.np_actors(g, mentions, on)
+                if not out:
+                    out += self._of_after_time(trig, node, mentions, on)
             elif passive:
                 heads = [c for c in trig.children if c.dep_ in {"nsubjpass", "nsubj"}]
                 if trig.dep_ in {"acl", "amod"}:
                     heads.append(trig.head)
                 for h in heads:
                     out += self.np_actors(h, mentions, on, exclude=trig)
+            elif pattern.against:
+                # "took action against Syrian diplomats": whose diplomats is in the "against" phrase
+                for g in against_objects(trig):
+                    out += self.np_actors(g, mentions, on, preps=ENVOY_PREPS)
             else:
                 # "gave the Nigerian envoy 72 hours to leave": the envoy is the indirect object
                 datives = [c for c in node.children if c.dep_ == "dative" and c.pos_ in {"NOUN", "PROPN"}]
@@ -462,6 +516,13 @@ class RoleFinder:
                     out += self.np_actors(o, mentions, on, preps=ENVOY_PREPS)
                 if not out:  # the parser often hangs "at the Russian embassy" on the verb
                     out += pobjs(node, {"at"})
+                if not out and self.subject(node) is not None:
+                    # "Russia expelled diplomats from 23 countries, including Canada and Germany": a state
+                    # that expels another's diplomats sends them from those states (the passive "were
+                    # expelled from Canada" names the expelling state instead, handled above)
+                    out += pobjs(node, {"from"})
+                if not out:
+                    out += self.among_them(trig, mentions, on)  # "diplomats of 23 countries, among them ..."
             return out, 1.0
         if kind == "recall":
             # "ordered the recall of its ambassadors from Ireland": the envoy's post hangs on the "of" phrase
@@ -494,6 +555,11 @@ class RoleFinder:
         if len(codes) != 1:
             return []
         return [(pool[0].code(on), pool[0])]
+
+
+def _envoy(tok: Token) -> bool:
+    """An envoy noun, or a list that begins with one ("the ambassador, Ms X, and two diplomats")."""
+    return tok.lemma_.lower() in MISPARSED_ENVOYS | {"chargé", "charge", "d'affaires", "commissioner"}
 
 
 def official_head(doc: Doc, m: ActorMention) -> bool:

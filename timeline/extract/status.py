@@ -49,7 +49,7 @@ def status_of(trig: Token, clause: Token | None) -> tuple[str, dates.Tense]:
             break
     words = [c for n in chain for c in n.children]
     lemmas = {c.lemma_.lower() for c in words}
-    lowers = {c.lower_ for c in words}
+    lowers = {c.lower_ for c in words if not _surname_may(c)}
     mods = {c.lower_ for c in trig.children if c.dep_ in {"amod", "compound", "advmod"}}
     future = "will" in lowers or "shall" in lowers or "'ll" in lowers
     no_det = any(c.dep_ == "det" and c.lower_ == "no" for n in chain if n.pos_ == "NOUN" for c in n.children)
@@ -64,7 +64,7 @@ def status_of(trig: Token, clause: Token | None) -> tuple[str, dates.Tense]:
     subject_of_modal = (
         trig.pos_ == "NOUN"
         and trig.dep_ in {"nsubj", "nsubjpass"}
-        and any(c.lower_ in MODALS for c in trig.head.children if c.dep_ == "aux")
+        and any(c.lower_ in MODALS and not _surname_may(c) for c in trig.head.children if c.dep_ == "aux")
     )
     if subject_of_modal:  # "a visit by Xi would be a breakthrough"
         return "hypothetical", None
@@ -94,6 +94,14 @@ def status_of(trig: Token, clause: Token | None) -> tuple[str, dates.Tense]:
     if node.tag_ in {"VBD", "VBN"} or "have" in lemmas or "has" in lowers:
         return "occurred", "past"
     return "occurred", None
+
+
+def _surname_may(word: Token) -> bool:
+    """ "Theresa May expelled ...": the parser reads the surname as a modal auxiliary. A capitalised "May"
+    after a proper noun, or before a past-tense verb (no modal takes one), is a name."""
+    if word.text != "May" or word.i == word.sent.start:
+        return False
+    return word.nbor(-1).pos_ == "PROPN" or word.head.tag_ == "VBD"
 
 
 def _cancels(verb: Token) -> bool:

@@ -56,6 +56,7 @@ class Pattern:
     reverse: bool = False
     meeting: bool = False
     purpose: frozenset[str] = frozenset()
+    against: frozenset[str] = frozenset()
     remote: bool = False
     departure: bool = False
     status: str | None = None
@@ -94,6 +95,7 @@ class Pattern:
             reverse=bool(data.get("reverse", False)),
             meeting=bool(data.get("meeting", False)),
             purpose=words("purpose"),
+            against=words("against"),
             remote=bool(data.get("remote", False)),
             departure=bool(data.get("departure", False)),
             status=data.get("status"),
@@ -139,6 +141,29 @@ def _object_heads(token: Token) -> list[Token]:
     return [x for h in heads for x in (h, *h.conjuncts)]
 
 
+def against_objects(token: Token) -> list[Token]:
+    """Heads of an "against" phrase on the verb or on its object ("took action against Syrian diplomats")."""
+    holders = [token, *(c for c in token.children if c.dep_ == "dobj")]
+    heads = [g for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ == "against"
+             for g in c.children if g.dep_ == "pobj"]  # fmt: skip
+    # "against dozens of Russian diplomats": the quantity's "of" phrase
+    heads += [g for h in list(heads) if h.pos_ == "NUM" or h.lemma_.lower() in QUANTITY_HEADS
+              for c in h.children if c.dep_ == "prep" and c.lower_ == "of"
+              for g in c.children if g.dep_ == "pobj"]  # fmt: skip
+    return heads
+
+
+# "took similar action against", not "took legal action against" (a lawsuit) or "disciplinary action"
+STEP_QUALIFIERS = frozenset({"similar", "same", "coordinated", "reciprocal", "joint", "diplomatic", "retaliatory",
+                             "parallel", "concerted", "such", "swift", "quick", "immediate"})  # fmt: skip
+
+
+def _plain_step(token: Token) -> bool:
+    """The step taken is unqualified or qualified only as like others' ("similar", "coordinated")."""
+    steps = [c for c in token.children if c.dep_ == "dobj"]
+    return all(m.lower_ in STEP_QUALIFIERS for s in steps for m in s.children if m.dep_ in {"amod", "compound"})
+
+
 def _modifier_words(token: Token) -> set[str]:
     words = {c.lemma_.lower() for c in token.children if c.dep_ in {"compound", "amod", "nmod", "npadvmod"}}
     if token.i >= 2 and token.doc[token.i - 1].text in {"-", "–"}:
@@ -180,6 +205,10 @@ def matches(pattern: Pattern, token: Token) -> bool:
     if pattern.purpose and not any(
         c.dep_ == "prep" and c.lower_ == "for" and any(g.lemma_.lower() in pattern.purpose for g in c.children)
         for c in token.children
+    ):
+        return False
+    if pattern.against and not (
+        any(o.lemma_.lower() in pattern.against for o in against_objects(token)) and _plain_step(token)
     ):
         return False
     if pattern.future and not any(c.dep_ == "aux" and c.lower_ in {"will", "'ll", "shall"} for c in token.children):
