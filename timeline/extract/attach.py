@@ -113,7 +113,11 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
     if attached:
         if any(e.kind == "vague" for e in attached) and all(e.kind == "vague" for e in attached):
             return None, "none"
-        e = next(e for e in attached if e.kind != "vague")
+        trig_at = sent.start + trig.idx
+        # "two months after declaring the envoy persona non grata, ...": the span dates the act in its own clause
+        inside = [e for e in attached if e.modifier == "narrative" and e.text.lower().endswith(("after", "before"))
+                  and e.end <= trig_at and "," not in art.text[e.end : trig_at]]  # fmt: skip
+        e = inside[0] if inside else min((e for e in attached if e.kind != "vague"), key=_date_preference)
         if (
             e.modifier == "narrative"
             and e.text.lower().endswith(("after", "before"))
@@ -165,6 +169,14 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
         # "has arrived in Algiers for a three-day visit": the visit runs from today
         return with_duration(dates.Resolved(pub, None, "day", "publication date"), sent.text), "publication"
     return None, "none"
+
+
+def _date_preference(e: dates.TimeExpr) -> int:
+    """Which of several dates on one clause tells when: "Just two months after declaring ..., she recalled
+    her ambassador on Friday, Feb. 24" is dated by the day, not by the span from the earlier act."""
+    if e.modifier == "narrative" and e.unit not in {None, "day"}:
+        return 2
+    return 0 if e.sets_anchor or e.kind == "relative_day" else 1
 
 
 def in_dateline(text: str, expr: dates.TimeExpr) -> bool:
