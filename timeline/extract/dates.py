@@ -74,7 +74,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("today", r"\b(?P<word>[Tt]oday|[Tt]onight|[Yy]esterday|[Tt]omorrow|[Ll]ast night)\b"),
     ("ago", rf"\b{_NUM} (?P<unit>day|week|month|year)s? (?P<dir>ago|earlier|later|before|after|previously)\b"),
     ("day_before", r"\b(?P<dir>the day before|the previous day|the day after|the next day|the following day|"
-                   r"the eve|the same day|that same day|that day)\b"),
+                   r"the eve(?: of)?|the same day|that same day|that day)\b"),
     ("period", r"\b(?P<mod>earlier|later)? ?(?P<rel>this|last|next|past|coming|previous) "
                r"(?P<unit>week|weekend|month|year)\b"),
     ("vague", r"\b(?:recent(?:ly)?|lately|in recent (?:days|weeks|months|years))\b"),
@@ -172,6 +172,9 @@ def _build(name: str, m: re.Match[str], offset: int) -> TimeExpr | None:
         return TimeExpr(start, end, text, "relative_day", offset=sign * n, unit=unit, modifier=mod)
     if name == "day_before":
         low = text.lower()
+        if low.endswith(" of"):
+            # "on the eve of the summit": the day before another happening whose day is not given here
+            return TimeExpr(start, end, text, "vague")
         sign = (
             0
             if "same" in low or low.endswith("that day")
