@@ -231,6 +231,9 @@ def reported_day(doc: Doc, offset: int, own: list[dates.TimeExpr], node: Token) 
     day ("today", "on Tuesday"): a month or year on the report says nothing about the act.
     """
     verb = node if node.pos_ in {"VERB", "AUX"} else governing_verb(node)
+    # "said on Friday that it had decided to recall its ambassador": the decision is the reported clause
+    while verb is not None and verb.dep_ == "xcomp" and lemma(verb.head) in CARRYING_VERBS:
+        verb = verb.head
     if verb is None or verb.dep_ != "ccomp" or lemma(verb.head) not in LEAD_REPORTING:
         return []
     if verb.tag_ not in {"VBD", "VBN"}:
