@@ -38,6 +38,8 @@ ASPECTUAL = frozenset({"begin", "start", "end", "conclude", "last", "open", "clo
 # A lead that tells of a period, not a happening: "have expelled ... since the war began"
 BACKGROUND_RE = re.compile(r"\b(?:since|over the (?:past|last)|in recent|repeatedly|several times|so far)\b", re.I)
 FIRST_SINCE_RE = re.compile(r"\bfirst\b[^.;]{0,40}?\bsince\b", re.IGNORECASE)
+UN_RE = re.compile(r"\b(?:Security Council|resolutions?|draft|renewal|extension|mandate)\b")
+BLOCKED_RE = re.compile(r"\b(?:blocked|vetoed|killed|sank|struck down)\b", re.IGNORECASE)
 VOTE_RE = re.compile(r"\bvot(?:e|es|ed|ing)\b", re.IGNORECASE)
 # "ISLAMABAD, May 14 (APP):", "PUTRAJAYA, Aug 24 —": a dateline's date is the report's, not the event's
 DATELINE_TAIL_RE = re.compile(r"\.?\s*(?:\([A-Za-z .]+\)|/[A-Za-z]+/)?\s*(?::|—|–|--?)\s")
@@ -141,10 +143,14 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
     if any(e.kind == "vague" and governs(doc, sent.start, e, trig, clause, loose=True) for e in own):
         return None, "none"
     if pattern.type == "veto":
-        for other in (following(sents, sent), previous(sents, sent)):
-            if other is not None and VOTE_RE.search(other.text):
-                near = [e for e in exprs if other.start <= e.start and e.end <= other.end and e.kind != "vague"]
-                if near:
+        lead = lead_sentence(sents)
+        # "Russia on Thursday blocked the renewal of ...", then "Moscow's veto ...": the lead tells the vote
+        lead_tells = lead is not None and lead is not sent and BLOCKED_RE.search(lead.text) and UN_RE.search(lead.text)
+        for other in (following(sents, sent), previous(sents, sent), lead if lead_tells else None):
+            if other is not None and (VOTE_RE.search(other.text) or (other is lead and lead_tells)):
+                near = [e for e in exprs if other.start <= e.start and e.end <= other.end and e.kind != "vague"
+                        and not is_stamp(art.text, e) and not in_dateline(art.text, e)]  # fmt: skip
+                if near and (other is not lead or len(near) == 1):
                     res = dates.resolve(near[0], pub, "past", anchor_before(exprs, near[0].start, pub))
                     return res, "context"
     later = same_happening_date(art, sents, sent, exprs, pattern.type, tense)
@@ -349,6 +355,11 @@ def with_duration(res: dates.Resolved, text: str) -> dates.Resolved:
     if days and days > 1:
         return replace(res, end=dates.shift(res.start, days - 1))
     return res
+
+
+def lead_sentence(sents: list[Sentence]) -> Sentence | None:
+    """The article's first real sentence (see ``is_lead``), or None."""
+    return next((s for s in sents if is_lead(sents, s)), None)
 
 
 def is_lead(sents: list[Sentence], sent: Sentence) -> bool:
