@@ -163,6 +163,11 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
     # "Ghana is to expel four diplomats": the infinitive's clause is the "is" it hangs on
     to_be = node.tag_ == "VB" and node.dep_ == "xcomp" and lemma(node.head) == "be"
     top = node.head if to_be else node
+    # "Canada has joined the U.S. in expelling ...", "has responded by expelling ...": the main verb's tense
+    joined = node.tag_ == "VBG" and node.dep_ in {"pcomp", "advcl"} and (verb := governing_verb(node)) is not None
+    if joined and verb is not None:
+        top = verb
+        node = verb
     main_clause = top.dep_ in {"ROOT", "conj"} or (top.dep_ == "ccomp" and lemma(top.head) in LEAD_REPORTING)
     news_tense = node.tag_ in {"VBZ", "VBP", "VBG", "VBN"} or to_be
     # an agency's dispatch tells today's news in the past tense: "ASTANA. KAZINFORM - Tokayev had a call with ..."
@@ -170,7 +175,7 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
     if node.tag_ == "VBD" and (art.source is not None or wire_dateline(art.text[line_start : sent.end])):
         news_tense = True
     # a lead that dates something else ("according to a statement issued Tuesday") is not dated by the paper
-    dated_other = any(e.kind != "vague" for e in own)
+    dated_other = any(e.kind != "vague" and not other_happenings_date(doc, sent.start, e) for e in own)
     if pub and main_clause and is_lead(sents, sent) and news_tense and not dated_other:
         # "has arrived in Algiers for a three-day visit": the visit runs from today
         return with_duration(dates.Resolved(pub, None, "day", "publication date"), sent.text), "publication"
@@ -183,6 +188,21 @@ def _date_preference(e: dates.TimeExpr) -> int:
     if e.modifier == "narrative" and e.unit not in {None, "day"}:
         return 2
     return 0 if e.sets_anchor or e.kind == "relative_day" else 1
+
+
+def other_happenings_date(doc: Doc, offset: int, expr: dates.TimeExpr) -> bool:
+    """Whether ``expr`` dates another happening's noun: "following a nerve-agent attack ... last week"."""
+    span = doc.char_span(expr.start - offset, expr.end - offset, alignment_mode="expand")
+    if span is None:
+        return False
+    tok = span.root
+    for _ in range(6):
+        if tok.head is tok or tok.head.pos_ in {"VERB", "AUX"}:
+            return False
+        tok = tok.head
+        if tok.pos_ == "NOUN" and lemma(tok) in OTHER_HAPPENINGS:
+            return True
+    return False
 
 
 def in_dateline(text: str, expr: dates.TimeExpr) -> bool:
