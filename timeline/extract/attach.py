@@ -179,6 +179,13 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
     if pub and main_clause and is_lead(sents, sent) and news_tense and not dated_other:
         # "has arrived in Algiers for a three-day visit": the visit runs from today
         return with_duration(dates.Resolved(pub, None, "day", "publication date"), sent.text), "publication"
+    if main_clause and node.tag_ == "VBD" and not dated_other and is_lead(sents, sent):
+        # a readout's undated lead ("The Prime Minister had a telephone conversation with ...") under or over
+        # the page's own date line ("New Delhi - April 04, 2020") happened that day
+        lines = date_lines(art.text)
+        day = item_day(art.text, lines, sent.start) if lines else None
+        if day is not None:
+            return with_duration(dates.Resolved(day, None, "day", "date line"), sent.text), "context"
     return None, "none"
 
 
