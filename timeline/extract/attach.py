@@ -85,6 +85,7 @@ DATE_LINE_RE = re.compile(
     re.M,
 )
 BULLET_RE = re.compile(r"^[ \t]*[•·*▪►]", re.M)
+ENDING_VERBS = frozenset({"wrap", "conclude", "end", "finish", "complete"})
 # "asked to leave by Friday", "within 72 hours, until Monday": a deadline is not when the act happened
 DEADLINE_RE = re.compile(r"\b(?:by|until|till|before|no later than|not later than)\s+(?:the\s+)?$", re.I)
 # "in March 2019, when the premier visited Rome": the date the subordinate clause hangs on
@@ -138,7 +139,7 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
                 if base is None:
                     return None, "none"
         res = dates.resolve(e, base, tense, anchor)
-        res = with_duration(res, sent.text)
+        res = with_duration(res, sent.text, ends_it(trig, clause))
         return res, ("anchor" if res.used_anchor else "text")
     if any(e.kind == "vague" and governs(doc, sent.start, e, trig, clause, loose=True) for e in own):
         return None, "none"
@@ -168,6 +169,8 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
     if joined and verb is not None:
         top = verb
         node = verb
+    elif node is trig and trig.dep_ == "dobj" and lemma(trig.head) in ENDING_VERBS:
+        top = node = trig.head  # "has concluded his official visit to China": the ending verb's tense
     main_clause = top.dep_ in {"ROOT", "conj"} or (top.dep_ == "ccomp" and lemma(top.head) in LEAD_REPORTING)
     news_tense = node.tag_ in {"VBZ", "VBP", "VBG", "VBN"} or to_be
     # an agency's dispatch tells today's news in the past tense: "ASTANA. KAZINFORM - Tokayev had a call with ..."
@@ -178,7 +181,8 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
     dated_other = any(e.kind != "vague" and not other_happenings_date(doc, sent.start, e) for e in own)
     if pub and main_clause and is_lead(sents, sent) and news_tense and not dated_other:
         # "has arrived in Algiers for a three-day visit": the visit runs from today
-        return with_duration(dates.Resolved(pub, None, "day", "publication date"), sent.text), "publication"
+        today = dates.Resolved(pub, None, "day", "publication date")
+        return with_duration(today, sent.text, ends_it(trig, clause)), "publication"
     if main_clause and node.tag_ == "VBD" and not dated_other and is_lead(sents, sent):
         # a readout's undated lead ("The Prime Minister had a telephone conversation with ...") under or over
         # the page's own date line ("New Delhi - April 04, 2020") happened that day
@@ -375,13 +379,26 @@ def same_happening_date(art: Article, sents: list[Sentence], sent: Sentence, exp
     return None
 
 
-def with_duration(res: dates.Resolved, text: str) -> dates.Resolved:
+def with_duration(res: dates.Resolved, text: str, ending: bool = False) -> dates.Resolved:
+    """A day with the length the sentence gives ("a three-day visit"): it starts then, or, for a visit
+    that is ``ending`` ("has wrapped up a three-day visit"), it ends then and started days before."""
     if res.start is None or res.end is not None or res.precision != "day":
         return res
     days = dates.find_duration_days(text)
     if days and days > 1:
+        if ending:
+            first = dates.shift(res.start, -(days - 1))
+            return replace(res, start=first, end=res.start) if first is not None else res
         return replace(res, end=dates.shift(res.start, days - 1))
     return res
+
+
+def ends_it(trig: Token, clause: Token | None) -> bool:
+    """Whether the clause tells the happening's end: "has wrapped up a visit", "concluded his tour"."""
+    verb = clause if clause is not None and clause.pos_ in {"VERB", "AUX"} else None
+    if verb is None and trig.dep_ == "dobj":
+        verb = trig.head
+    return verb is not None and verb is not trig and lemma(verb) in ENDING_VERBS
 
 
 def lead_sentence(sents: list[Sentence]) -> Sentence | None:
