@@ -117,6 +117,16 @@ def test_distinct_events_do_not_merge(extract) -> None:  # type: ignore[no-untyp
     assert sorted((e.agents, e.targets) for e in events) == [(("LVA",), ("RUS",)), (("RUS",), ("LVA",))]
 
 
+def test_visits_weeks_apart_stay_apart(extract) -> None:  # type: ignore[no-untyped-def]
+    """Mentions of one visit a day or two apart merge; two trips to one place weeks apart do not."""
+    text = "Prime Minister Modi visited Tokyo on 3 March for a summit.\n\nModi visited Tokyo again on 20 March."
+    events = extract(text, "2025-03-31")
+    assert sorted(e.date_start.isoformat() for e in events if e.type == "visit" and e.date_start) == [
+        "2025-03-03",
+        "2025-03-20",
+    ]
+
+
 def test_background_event_stays_undated(extract) -> None:  # type: ignore[no-untyped-def]
     text = ("Analysts met in Vienna to discuss security in Europe on Friday.\n\n"
             "Several states have recently expelled Russian diplomats, including Austria and Greece.")  # fmt: skip

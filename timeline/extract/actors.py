@@ -85,6 +85,8 @@ class ActorMention:
         return self.resolve(on).code
 
 
+# A region's name before a demonym makes it the region's: "Central American", "Latin American", "Pan-African"
+REGION_BEFORE_RE = re.compile(r"\b(?:Central|South|Latin|North|Native|Pan|Meso|Ibero|Afro|Anglo)[ -]$")
 # Words left in lower case when an office is written in title case: "Ministry of External Affairs"
 SMALL_WORDS = frozenset({"of", "the", "and", "for", "to", "on", "in"})
 
@@ -164,6 +166,8 @@ class Gazetteer:
             entries = self._entries[m.group()]
             if entries[0].kind == "title" and not titles:
                 continue
+            if entries[0].kind != "person" and REGION_BEFORE_RE.search(text, max(0, m.start() - 12), m.start()):
+                continue  # "the Central American nation of Honduras": a region, not the United States
             found.append(ActorMention(m.start() + offset, m.end() + offset, text[m.start() : m.end()], entries))
         return found
 

@@ -27,11 +27,19 @@ OTHER_HAPPENINGS = frozenset({
 })  # fmt: skip
 OTHER_HAPPENING_AFTER_RE = re.compile(rf"\s+(?:[\w-]+\s+)?(?:{'|'.join(sorted(OTHER_HAPPENINGS))})s?\b", re.I)
 ANNOUNCING_VERBS = frozenset({"announce", "confirm", "declare", "unveil"})
-CARRYING_VERBS = frozenset({"summon", "move", "act", "call"})
+CARRYING_VERBS = frozenset({"summon", "move", "act", "call", "decide", "agree", "resolve", "vote", "choose"})
+# The complement that tells the envoy to go is part of the act: "ordered them to leave on Monday",
+# "told the ambassador to return home on Wednesday"
+LEAVING_VERBS = frozenset({"leave", "depart", "return", "go", "quit", "exit", "pack"})
+# "were declared persona non grata and asked to leave the country yesterday": the order to go, told
+# in a second verb of the same clause, carries the expulsion's day
+ORDERING_VERBS = frozenset({"ask", "order", "tell", "give", "instruct", "request", "direct"})
 ASPECTUAL = frozenset({"begin", "start", "end", "conclude", "last", "open", "close", "finish", "wrap", "kick"})
 # A lead that tells of a period, not a happening: "have expelled ... since the war began"
 BACKGROUND_RE = re.compile(r"\b(?:since|over the (?:past|last)|in recent|repeatedly|several times|so far)\b", re.I)
 FIRST_SINCE_RE = re.compile(r"\bfirst\b[^.;]{0,40}?\bsince\b", re.IGNORECASE)
+UN_RE = re.compile(r"\b(?:Security Council|resolutions?|draft|renewal|extension|mandate)\b")
+BLOCKED_RE = re.compile(r"\b(?:blocked|vetoed|killed|sank|struck down)\b", re.IGNORECASE)
 VOTE_RE = re.compile(r"\bvot(?:e|es|ed|ing)\b", re.IGNORECASE)
 # "ISLAMABAD, May 14 (APP):", "PUTRAJAYA, Aug 24 —": a dateline's date is the report's, not the event's
 DATELINE_TAIL_RE = re.compile(r"\.?\s*(?:\([A-Za-z .]+\)|/[A-Za-z]+/)?\s*(?::|—|–|--?)\s")
@@ -67,6 +75,19 @@ CLAUSE_BREAK_RE = re.compile(
 LEAD_REPORTING = REPORTING_VERBS | {"learn", "learnt"}
 ALSO_RE = re.compile(r"\balso\b", re.IGNORECASE)
 EARLIER_ONE_RE = re.compile(r"\b(?:previous(?:ly)?|earlier|prior|last time|first time|once again|again)\b", re.I)
+ANNOUNCED_BEFORE_RE = re.compile(r"\b(?:announc|confirm|order|declar|unveil)\w*\s+(?:on\s+)?$", re.I)
+ANNOUNCED_AFTER_RE = re.compile(r",?\s+(?:the|its|their|an?|his|her)\s+(?:[\w-]+\s+){0,2}")
+# A line holding only a place and a date, as readout pages print under (or over) each item
+DATE_LINE_RE = re.compile(
+    r"^[ \t]*(?:[A-Z][\w.'’ -]{1,40}(?:,[ \t]*[A-Z][\w.'’ -]{1,40})?[ \t]+[-–—|][ \t]+)?"
+    r"(?P<date>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? [0-3]?\d,? (?:19|20)\d\d"
+    r"|[0-3]?\d (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* (?:19|20)\d\d)[ \t]*$",
+    re.M,
+)
+BULLET_RE = re.compile(r"^[ \t]*[•·*▪►]", re.M)
+ENDING_VERBS = frozenset({"wrap", "conclude", "end", "finish", "complete"})
+# "asked to leave by Friday", "within 72 hours, until Monday": a deadline is not when the act happened
+DEADLINE_RE = re.compile(r"\b(?:by|until|till|before|no later than|not later than)\s+(?:the\s+)?$", re.I)
 # "in March 2019, when the premier visited Rome": the date the subordinate clause hangs on
 WHEN_RE = re.compile(r"\s*,?\s*when\b")
 
@@ -75,7 +96,8 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
     exprs: list[dates.TimeExpr], tense: dates.Tense, pattern: Pattern,
 ) -> tuple[dates.Resolved | None, DateBasis]:  # fmt: skip
     pub = art.published
-    own = [e for e in exprs if sent.start <= e.start and e.end <= sent.end and not in_dateline(art.text, e)]
+    own = [e for e in exprs if sent.start <= e.start and e.end <= sent.end and not in_dateline(art.text, e)
+           and not DEADLINE_RE.search(art.text, max(0, e.start - 16), e.start)]  # fmt: skip
     attached = [e for e in own if governs(doc, sent.start, e, trig, clause)]
     if not attached:
         attached = when_clause_date(art.text, own, sent.start + trig.idx)
@@ -87,10 +109,18 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
         phrase_end = sent.start + max(t.idx + len(t.text) for t in trig.subtree)
         attached = [e for e in own if e.kind != "vague" and 0 <= e.start - phrase_end <= 4
                     and not art.text[phrase_end : e.start].strip()]  # fmt: skip
+    if not attached and trig.pos_ == "NOUN":
+        attached = announced_day(art.text, own, sent.start + trig.idx)
+    if not attached and is_lead(sents, sent):
+        attached = reported_day(doc, sent.start, own, clause or trig)
     if attached:
         if any(e.kind == "vague" for e in attached) and all(e.kind == "vague" for e in attached):
             return None, "none"
-        e = next(e for e in attached if e.kind != "vague")
+        trig_at = sent.start + trig.idx
+        # "two months after declaring the envoy persona non grata, ...": the span dates the act in its own clause
+        inside = [e for e in attached if e.modifier == "narrative" and e.text.lower().endswith(("after", "before"))
+                  and e.end <= trig_at and "," not in art.text[e.end : trig_at]]  # fmt: skip
+        e = inside[0] if inside else min((e for e in attached if e.kind != "vague"), key=_date_preference)
         if (
             e.modifier == "narrative"
             and e.text.lower().endswith(("after", "before"))
@@ -100,16 +130,28 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
             # "X on Sunday, a day after Prague ordered ...": the event in the clause is the earlier one
             e = replace(e, offset=-e.offset)
         anchor = anchor_before(exprs, e.start, pub)
-        res = dates.resolve(e, pub, tense, anchor)
-        res = with_duration(res, sent.text)
+        base = pub
+        if e.kind == "relative_day" and e.modifier == "now":
+            # "Today, the Prime Minister spoke with ...": on a page of readouts, today is the item's own date line
+            lines = date_lines(art.text)
+            if lines:
+                base = item_day(art.text, lines, e.start)
+                if base is None:
+                    return None, "none"
+        res = dates.resolve(e, base, tense, anchor)
+        res = with_duration(res, sent.text, ends_it(trig, clause))
         return res, ("anchor" if res.used_anchor else "text")
     if any(e.kind == "vague" and governs(doc, sent.start, e, trig, clause, loose=True) for e in own):
         return None, "none"
     if pattern.type == "veto":
-        for other in (following(sents, sent), previous(sents, sent)):
-            if other is not None and VOTE_RE.search(other.text):
-                near = [e for e in exprs if other.start <= e.start and e.end <= other.end and e.kind != "vague"]
-                if near:
+        lead = lead_sentence(sents)
+        # "Russia on Thursday blocked the renewal of ...", then "Moscow's veto ...": the lead tells the vote
+        lead_tells = lead is not None and lead is not sent and BLOCKED_RE.search(lead.text) and UN_RE.search(lead.text)
+        for other in (following(sents, sent), previous(sents, sent), lead if lead_tells else None):
+            if other is not None and (VOTE_RE.search(other.text) or (other is lead and lead_tells)):
+                near = [e for e in exprs if other.start <= e.start and e.end <= other.end and e.kind != "vague"
+                        and not is_stamp(art.text, e) and not in_dateline(art.text, e)]  # fmt: skip
+                if near and (other is not lead or len(near) == 1):
                     res = dates.resolve(near[0], pub, "past", anchor_before(exprs, near[0].start, pub))
                     return res, "context"
     later = same_happening_date(art, sents, sent, exprs, pattern.type, tense)
@@ -122,6 +164,13 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
     # "Ghana is to expel four diplomats": the infinitive's clause is the "is" it hangs on
     to_be = node.tag_ == "VB" and node.dep_ == "xcomp" and lemma(node.head) == "be"
     top = node.head if to_be else node
+    # "Canada has joined the U.S. in expelling ...", "has responded by expelling ...": the main verb's tense
+    joined = node.tag_ == "VBG" and node.dep_ in {"pcomp", "advcl"} and (verb := governing_verb(node)) is not None
+    if joined and verb is not None:
+        top = verb
+        node = verb
+    elif node is trig and trig.dep_ == "dobj" and lemma(trig.head) in ENDING_VERBS:
+        top = node = trig.head  # "has concluded his official visit to China": the ending verb's tense
     main_clause = top.dep_ in {"ROOT", "conj"} or (top.dep_ == "ccomp" and lemma(top.head) in LEAD_REPORTING)
     news_tense = node.tag_ in {"VBZ", "VBP", "VBG", "VBN"} or to_be
     # an agency's dispatch tells today's news in the past tense: "ASTANA. KAZINFORM - Tokayev had a call with ..."
@@ -129,11 +178,42 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
     if node.tag_ == "VBD" and (art.source is not None or wire_dateline(art.text[line_start : sent.end])):
         news_tense = True
     # a lead that dates something else ("according to a statement issued Tuesday") is not dated by the paper
-    dated_other = any(e.kind != "vague" for e in own)
+    dated_other = any(e.kind != "vague" and not other_happenings_date(doc, sent.start, e) for e in own)
     if pub and main_clause and is_lead(sents, sent) and news_tense and not dated_other:
         # "has arrived in Algiers for a three-day visit": the visit runs from today
-        return with_duration(dates.Resolved(pub, None, "day", "publication date"), sent.text), "publication"
+        today = dates.Resolved(pub, None, "day", "publication date")
+        return with_duration(today, sent.text, ends_it(trig, clause)), "publication"
+    if main_clause and node.tag_ == "VBD" and not dated_other and is_lead(sents, sent):
+        # a readout's undated lead ("The Prime Minister had a telephone conversation with ...") under or over
+        # the page's own date line ("New Delhi - April 04, 2020") happened that day
+        lines = date_lines(art.text)
+        day = item_day(art.text, lines, sent.start) if lines else None
+        if day is not None:
+            return with_duration(dates.Resolved(day, None, "day", "date line"), sent.text), "context"
     return None, "none"
+
+
+def _date_preference(e: dates.TimeExpr) -> int:
+    """Which of several dates on one clause tells when: "Just two months after declaring ..., she recalled
+    her ambassador on Friday, Feb. 24" is dated by the day, not by the span from the earlier act."""
+    if e.modifier == "narrative" and e.unit not in {None, "day"}:
+        return 2
+    return 0 if e.sets_anchor or e.kind == "relative_day" else 1
+
+
+def other_happenings_date(doc: Doc, offset: int, expr: dates.TimeExpr) -> bool:
+    """Whether ``expr`` dates another happening's noun: "following a nerve-agent attack ... last week"."""
+    span = doc.char_span(expr.start - offset, expr.end - offset, alignment_mode="expand")
+    if span is None:
+        return False
+    tok = span.root
+    for _ in range(6):
+        if tok.head is tok or tok.head.pos_ in {"VERB", "AUX"}:
+            return False
+        tok = tok.head
+        if tok.pos_ == "NOUN" and lemma(tok) in OTHER_HAPPENINGS:
+            return True
+    return False
 
 
 def in_dateline(text: str, expr: dates.TimeExpr) -> bool:
@@ -162,6 +242,73 @@ def lone_day(text: str, own: list[dates.TimeExpr], trig_at: int, node: Token) ->
     if CLAUSE_BREAK_RE.search(text[lo:hi]):
         return []
     return [e]
+
+
+def announced_day(text: str, own: list[dates.TimeExpr], trig_at: int) -> list[dates.TimeExpr]:
+    """The day between an announcing verb and the noun it announces: "announced Monday the expulsion of".
+
+    The parser often reads the noun after the day as the subject of a later clause; the words
+    themselves are plain: verb, day, article, trigger.
+    """
+    for e in own:
+        if (
+            e.kind in {"weekday", "absolute", "relative_day"}
+            and ANNOUNCED_BEFORE_RE.search(text, max(0, e.start - 30), e.start)
+            and ANNOUNCED_AFTER_RE.fullmatch(text, e.end, trig_at)
+        ):
+            return [e]
+    return []
+
+
+def reported_day(doc: Doc, offset: int, own: list[dates.TimeExpr], node: Token) -> list[dates.TimeExpr]:
+    """The day a lead's report was made, for the act it reports without a day of its own.
+
+    "The ministry said today that it had ordered the recall of its ambassador": fresh news, the act is
+    the report's day. Only a past (or perfect) clause straight under the reporting verb, and only a
+    day ("today", "on Tuesday"): a month or year on the report says nothing about the act.
+    """
+    verb = node if node.pos_ in {"VERB", "AUX"} else governing_verb(node)
+    # "said on Friday that it had decided to recall its ambassador": the decision is the reported clause
+    while verb is not None and verb.dep_ == "xcomp" and lemma(verb.head) in CARRYING_VERBS:
+        verb = verb.head
+    if verb is None or verb.dep_ != "ccomp" or lemma(verb.head) not in LEAD_REPORTING:
+        return []
+    if verb.tag_ not in {"VBD", "VBN"}:
+        return []
+    if any(t.lower_ == "by" for t in verb.doc[verb.i + 1 : verb.i + 7]):
+        # "diplomats declared persona non grata by Ukraine ..., have left": a passive participle, told earlier
+        return []
+    return [e for e in own if e.kind in {"weekday", "relative_day"} and e.unit in {None, "day"}
+            and governs(doc, offset, e, verb.head, None)][:1]  # fmt: skip
+
+
+def date_lines(text: str) -> list[tuple[int, dt.date]]:
+    """The lines that are only a place and a date ("Ottawa, Ontario - January 27, 2019"), with their day."""
+    out = []
+    for m in DATE_LINE_RE.finditer(text):
+        found = dates.find_time_expressions(m.group("date"))
+        if len(found) == 1 and found[0].year is not None and found[0].day is not None:
+            day = dates.resolve(found[0], None).start
+            if day is not None:
+                out.append((m.start(), day))
+    return out
+
+
+def item_day(text: str, lines: list[tuple[int, dt.date]], pos: int) -> dt.date | None:
+    """The date line of the item holding ``pos``: the first after it before the next bullet, else the last
+    before it in the same item; a page with one date line dates all of it, a list of items leaves an item
+    without its own line undated (the page's date is the latest item's, not this one's)."""
+
+    def same_item(a: int, b: int) -> bool:
+        return not BULLET_RE.search(text, a, b)
+
+    after = [(at, day) for at, day in lines if at > pos and same_item(pos, at)]
+    if after:
+        return after[0][1]
+    before = [(at, day) for at, day in lines if at < pos and same_item(at, pos)]
+    if before:
+        return before[-1][1]
+    return lines[0][1] if len(lines) == 1 else None
 
 
 def is_stamp(text: str, expr: dates.TimeExpr) -> bool:
@@ -232,13 +379,31 @@ def same_happening_date(art: Article, sents: list[Sentence], sent: Sentence, exp
     return None
 
 
-def with_duration(res: dates.Resolved, text: str) -> dates.Resolved:
+def with_duration(res: dates.Resolved, text: str, ending: bool = False) -> dates.Resolved:
+    """A day with the length the sentence gives ("a three-day visit"): it starts then, or, for a visit
+    that is ``ending`` ("has wrapped up a three-day visit"), it ends then and started days before."""
     if res.start is None or res.end is not None or res.precision != "day":
         return res
     days = dates.find_duration_days(text)
     if days and days > 1:
+        if ending:
+            first = dates.shift(res.start, -(days - 1))
+            return replace(res, start=first, end=res.start) if first is not None else res
         return replace(res, end=dates.shift(res.start, days - 1))
     return res
+
+
+def ends_it(trig: Token, clause: Token | None) -> bool:
+    """Whether the clause tells the happening's end: "has wrapped up a visit", "concluded his tour"."""
+    verb = clause if clause is not None and clause.pos_ in {"VERB", "AUX"} else None
+    if verb is None and trig.dep_ == "dobj":
+        verb = trig.head
+    return verb is not None and verb is not trig and lemma(verb) in ENDING_VERBS
+
+
+def lead_sentence(sents: list[Sentence]) -> Sentence | None:
+    """The article's first real sentence (see ``is_lead``), or None."""
+    return next((s for s in sents if is_lead(sents, s)), None)
 
 
 def is_lead(sents: list[Sentence], sent: Sentence) -> bool:
@@ -260,7 +425,11 @@ def governs(doc: Doc, offset: int, expr: dates.TimeExpr, trig: Token, clause: To
     tok = span.root
     owners = {trig.i} | ({clause.i} if clause is not None else set())
     # the complement a trigger needs is part of it: "ordered them to leave on Monday"
-    owners |= {c.i for c in trig.children if c.dep_ == "xcomp" and c.lemma_.lower() in {"leave", "depart"}}
+    owners |= {c.i for c in trig.children if c.dep_ == "xcomp" and lemma(c) in LEAVING_VERBS}
+    for c in trig.children:
+        if c.dep_ == "conj" and lemma(c) in ORDERING_VERBS:
+            owners.add(c.i)
+            owners |= {g.i for g in c.children if g.dep_ == "xcomp" and lemma(g) in LEAVING_VERBS}
     # and so is a small clause: "declared them persona non grata on Monday"
     owners |= {c.i for c in trig.children if c.dep_ in {"ccomp", "oprd"} and any(g.dep_ == "nsubj" for g in c.children)}
     # "The recall was announced on Tuesday", "The visit took place on Monday": the verb tells when it happened

@@ -71,10 +71,11 @@ _PATTERNS: list[tuple[str, str]] = [
           rf"(?P<mrel>(?i:last|this|next|past|coming) )){_m('m1')}\b(?! \d)"),
     ("y", rf"\b(?i:in|during|by|of|early|late|mid-) {_y('y')}\b(?![-\d])"),
     ("weekday", rf"\b(?:(?P<wmod>last|this|next|past|coming|on|On|Last|This|Next) )?{_WEEKDAY}\b"),
-    ("today", r"\b(?P<word>[Tt]oday|[Tt]onight|[Yy]esterday|[Tt]omorrow|[Ll]ast night)\b"),
+    ("today", r"\b(?P<word>[Tt]oday|[Tt]onight|[Yy]esterday|[Tt]omorrow|[Ll]ast night|"
+              r"(?:[Tt]his|[Ee]arlier this) (?:morning|afternoon|evening))\b"),
     ("ago", rf"\b{_NUM} (?P<unit>day|week|month|year)s? (?P<dir>ago|earlier|later|before|after|previously)\b"),
     ("day_before", r"\b(?P<dir>the day before|the previous day|the day after|the next day|the following day|"
-                   r"the eve|the same day|that same day|that day)\b"),
+                   r"the eve(?: of)?|the same day|that same day|that day)\b"),
     ("period", r"\b(?P<mod>earlier|later)? ?(?P<rel>this|last|next|past|coming|previous) "
                r"(?P<unit>week|weekend|month|year)\b"),
     ("vague", r"\b(?:recent(?:ly)?|lately|in recent (?:days|weeks|months|years))\b"),
@@ -163,7 +164,8 @@ def _build(name: str, m: re.Match[str], offset: int) -> TimeExpr | None:
         return TimeExpr(start, end, text, "weekday", weekday=WEEKDAYS.index(g["wd"].lower()), modifier=mod)
     if name == "today":
         word = g["word"].lower()
-        off = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1, "last night": -1}[word]
+        # "this morning", "earlier this evening": today's
+        off = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1, "last night": -1}.get(word, 0)
         return TimeExpr(start, end, text, "relative_day", offset=off, unit="day", modifier="now")
     if name == "ago":
         n, unit, direction = _num(g["num"]), g["unit"].lower(), g["dir"].lower()
@@ -172,6 +174,9 @@ def _build(name: str, m: re.Match[str], offset: int) -> TimeExpr | None:
         return TimeExpr(start, end, text, "relative_day", offset=sign * n, unit=unit, modifier=mod)
     if name == "day_before":
         low = text.lower()
+        if low.endswith(" of"):
+            # "on the eve of the summit": the day before another happening whose day is not given here
+            return TimeExpr(start, end, text, "vague")
         sign = (
             0
             if "same" in low or low.endswith("that day")

@@ -79,6 +79,10 @@ class Draft:
     firm: bool = True
 
 
+# Days between two mentions of one visit told on different days (arrival, talks, departure)
+VISIT_SLACK_DAYS = 3
+
+
 def article_id_for(article: Article) -> str:
     """A content hash: the same text from the same place is the same article."""
     h = hashlib.sha256()
@@ -389,7 +393,12 @@ class EventExtractor:
         return [self._event(art, art_id, g) for g in groups]
 
     def _event(self, art: Article, art_id: str, group: list[Draft]) -> Event:
-        best = max(group, key=lambda d: (_precision_rank(d.date), d.confidence))
+        # a day the text names beats the publication-date guess for a lead ("has arrived" + "began ... on Monday")
+        best = max(
+            group,
+            key=lambda d: (min(_precision_rank(d.date), 4), d.date_basis != "publication", _precision_rank(d.date),
+                           d.confidence),
+        )  # fmt: skip
         lead = max(group, key=lambda d: d.confidence)
         agents = dedupe([a for d in group for a in d.agents])
         agent_codes = {c for c, _ in agents}
@@ -400,7 +409,7 @@ class EventExtractor:
             # "the state visit has been postponed" then "speculation surrounding Trump's visit": a bare
             # mention of the visit does not undo its cancellation
             status = "denied"
-        date = best.date
+        date = _visit_days(group, best.date) if best.type == "visit" else best.date
         if status == "occurred" and date is not None and date.start and art.published and date.start > art.published:
             status = "planned"
         if status == "occurred" and any(d.status == "planned" for d in group) and (date is None or date.start is None):
@@ -546,8 +555,20 @@ def _compatible(a: Draft, b: Draft) -> bool:
     elif not (aa & ba) or not _overlap(at, bt):
         return False
     ia, ib = _span(a.date), _span(b.date)
+    # a visit runs over days: "began a visit on Monday" and "has arrived at Congress" (Tuesday) are one trip
+    slack = VISIT_SLACK_DAYS if a.type == "visit" else 0
     # "a three-day visit from Wednesday" contains "will travel to Guangzhou on Friday"
-    return ia is None or ib is None or (ia[0] <= ib[1] and ib[0] <= ia[1])
+    return ia is None or ib is None or ((ia[0] - ib[1]).days <= slack and (ib[0] - ia[1]).days <= slack)
+
+
+def _visit_days(group: list[Draft], date: dates.Resolved | None) -> dates.Resolved | None:
+    """One visit told on several days (arrival, then talks) starts on its first day and ends on its last."""
+    days = [d.date for d in group if d.date is not None and d.date.start is not None and d.date.precision == "day"]
+    if date is None or date.precision != "day" or len(days) < 2:
+        return date
+    first = min(x.start for x in days if x.start is not None)
+    last = max((x.end or x.start) for x in days if x.start is not None)
+    return replace(date, start=first, end=last if last > first else None)
 
 
 def _span(date: dates.Resolved | None) -> tuple[dt.date, dt.date] | None:
