@@ -35,6 +35,10 @@ from ingest_jobs import cpu_ceiling  # noqa: E402
 from synthetic_pages import _page, write_pages  # noqa: E402
 
 from timeline.ingest import Ingest  # noqa: E402
+
+WRITE_TOKEN = "bench-" + os.urandom(16).hex()
+FRESH_CONNECTIONS = True
+from timeline.query import build_filter  # noqa: E402
 from timeline.settings import Settings  # noqa: E402
 from timeline.store import (  # noqa: E402
     Store,
@@ -94,7 +98,7 @@ def _get(path: str) -> bytes:
 
 def _post(body: dict[str, object]) -> bytes:
     data = json.dumps(body).encode()
-    token = os.environ.get("TIMELINE_API_TOKEN")
+    token = os.environ.get("TIMELINE_API_TOKEN", WRITE_TOKEN)
     auth = f"Authorization: Bearer {token}\r\n" if token else ""
     head = f"POST /articles HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n{auth}"
     return (head + f"Content-Length: {len(data)}\r\n\r\n").encode() + data
@@ -115,6 +119,12 @@ async def _client(port: int, until: float, load: Load, make: object) -> None:
                 load.ok += 1
             else:
                 load.errors.append(f"HTTP {status}")
+            if FRESH_CONNECTIONS:
+                # the workers share one listening socket and the kernel hands each new connection to one of
+                # them: 8 keep-alive connections opened at once all land on the first worker to accept, so
+                # the others idle. A connection per request spreads them, as a reverse proxy would.
+                writer.close()
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
     finally:
         writer.close()
 
@@ -145,7 +155,9 @@ class Server:
     """``timeline serve --workers N`` in a subprocess, ready when /readyz says so."""
 
     def __init__(self, url: str, workers: int, port: int) -> None:
-        env = {**os.environ, "TIMELINE_DATABASE_URL": url}
+        # the writers' token, and no write rate limit: the load is the point
+        env = {**os.environ, "TIMELINE_DATABASE_URL": url, "TIMELINE_API_TOKENS": WRITE_TOKEN,
+               "TIMELINE_WRITE_RATE_LIMIT": "off"}  # fmt: skip
         cmd = [str(BIN), "serve", "--workers", str(workers), "--port", str(port), "--no-access-log"]
         self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.port = port
@@ -252,9 +264,13 @@ def main() -> None:
     print(f"mixed, 2 workers: {reads.ok / args.seconds:.1f} reads/s and {writes.ok / args.seconds:.1f} writes/s, "
           f"{len(errors)} errors{': ' + '; '.join(sorted(set(errors))[:5]) if errors else ''}")  # fmt: skip
 
-    def timeline() -> list[tuple[str, bytes]]:
-        with store.engine.connect() as conn:
-            return sorted((r[0], r[1]) for r in conn.execute(sa.select(entries.c.id, entries.c.payload)))
+    def timeline() -> list[tuple[object, ...]]:
+        every = build_filter(status="all", limit=1000)
+        return sorted(
+            (e.id, e.type, e.status, e.date_start, e.agents, e.targets, e.mention_count, e.confidence,
+             tuple(s.event_id for s in e.sources))
+            for e in store.iter_entries(every)
+        )  # fmt: skip
 
     before = timeline()
     store.rebuild_entries()
