@@ -11,7 +11,7 @@ import random
 import pytest
 import sqlalchemy as sa
 
-from timeline.consolidate import assign, cluster, entry_id, key_of
+from timeline.consolidate import assign, cluster, consolidate, entry_id, key_of
 from timeline.models import Actor, ArticleRecord, Event, Mention
 from timeline.query import build_filter
 from timeline.store import Store
@@ -115,6 +115,8 @@ def test_incremental_equals_rules_and_rebuild_sqlite(tmp_path, seed: int) -> Non
     store.create_schema()
     ingest(store, evs, rng)
     assert stored_groups(store) == expected_groups(evs)
+    # the in-memory entries (extract's per-page output, library users) carry the store's ids
+    assert {e.id for e in consolidate(evs)} == set(stored_groups(store).values())
     before = snapshot(store)
     store.rebuild_entries()
     assert snapshot(store) == before

@@ -293,10 +293,11 @@ def entry_for(
     keys = [key_of(e) for e in group]
     agents, targets = roles((c for k in keys for c in k.agents), (c for k in keys for c in k.targets))
     status = "occurred" if any(e.status == "occurred" for e in group) else best.status
-    anchors = [k.id for k in keys if k.tier == PRECISE and k.lo is not None]
+    # the id derives from the happening's most precise key (the smallest, among its day-precise ones)
+    anchor = min(keys, key=lambda k: (k.tier, k.id)).id
     sources = sorted((source_of(e, titles.get(e.article_id), urls.get(e.article_id)) for e in group), key=source_order)
     return Entry(
-        id=entry_id(best.type, min(anchors) if anchors else min(k.id for k in keys)),
+        id=entry_id(best.type, anchor),
         type=best.type,
         status=status,  # type: ignore[arg-type]
         date_start=best.date_start,

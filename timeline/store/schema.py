@@ -166,36 +166,28 @@ store_meta = sa.Table(
     sa.Column("value", sa.Integer, nullable=False),
 )
 
+
 # Counts kept up to date on every entry write, so that counts, facets and histograms of the whole
 # timeline (or of some types and statuses) read a few hundred summary rows instead of every entry.
 # period is the entry's "YYYY-MM" ("" when undated); rows are per type, so the type's write lock covers them.
-entry_counts = sa.Table(
+def _counts(name: str, *columns: sa.Column[str]) -> sa.Table:
+    return sa.Table(
+        name,
+        metadata,
+        sa.Column("type", sa.String(20), primary_key=True),
+        sa.Column("status", sa.String(20), primary_key=True),
+        *columns,
+        sa.Column("n", sa.Integer, nullable=False),
+    )
+
+
+entry_counts = _counts(
     "entry_counts",
-    metadata,
-    sa.Column("type", sa.String(20), primary_key=True),
-    sa.Column("status", sa.String(20), primary_key=True),
     sa.Column("precision", sa.String(10), primary_key=True),
     sa.Column("period", sa.String(7), primary_key=True),
-    sa.Column("n", sa.Integer, nullable=False),
 )
-
-actor_counts = sa.Table(
-    "actor_counts",
-    metadata,
-    sa.Column("type", sa.String(20), primary_key=True),
-    sa.Column("status", sa.String(20), primary_key=True),
-    sa.Column("code", sa.String(12), primary_key=True),
-    sa.Column("n", sa.Integer, nullable=False),
-)
-
-outlet_counts = sa.Table(
-    "outlet_counts",
-    metadata,
-    sa.Column("type", sa.String(20), primary_key=True),
-    sa.Column("status", sa.String(20), primary_key=True),
-    sa.Column("outlet", sa.String(200), primary_key=True),
-    sa.Column("n", sa.Integer, nullable=False),
-)
+actor_counts = _counts("actor_counts", sa.Column("code", sa.String(12), primary_key=True))
+outlet_counts = _counts("outlet_counts", sa.Column("outlet", sa.String(200), primary_key=True))
 
 
 def create_full_text(conn: Connection) -> None:

@@ -287,12 +287,7 @@ class Store:
             where.append(c.status.in_(f.statuses))
         if f.min_confidence is not None:
             where.append(c.confidence >= f.min_confidence)
-        for codes, role in ((f.actor, None), (f.agent, "agent"), (f.target, "target")):
-            if codes:
-                sub = sa.select(entry_actors.c.sort_key).where(entry_actors.c.code.in_(codes))
-                if role:
-                    sub = sub.where(entry_actors.c.role == role)
-                where.append(c.sort_key.in_(sub))
+        where += _actor_filters(f, c.sort_key, entry_actors, entry_actors.c.sort_key)
         if f.outlet:
             where.append(
                 c.sort_key.in_(sa.select(entry_outlets.c.sort_key).where(entry_outlets.c.outlet.in_(f.outlet)))
@@ -565,12 +560,7 @@ class Store:
             where.append(c.status.in_(f.statuses))
         if f.min_confidence is not None:
             where.append(c.confidence >= f.min_confidence)
-        for codes, role in ((f.actor, None), (f.agent, "agent"), (f.target, "target")):
-            if codes:
-                sub = sa.select(event_actors.c.event_id).where(event_actors.c.code.in_(codes))
-                if role:
-                    sub = sub.where(event_actors.c.role == role)
-                where.append(c.id.in_(sub))
+        where += _actor_filters(f, c.id, event_actors, event_actors.c.event_id)
         if f.outlet:
             where.append(c.outlet.in_(f.outlet))
         if f.q:
@@ -604,6 +594,20 @@ class Store:
                 name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar() or 0
                 for name, t in (("articles", articles), ("events", events))
             }
+
+
+def _actor_filters(
+    f: EventFilter, own: sa.ColumnElement[str], actors: sa.Table, link: sa.ColumnElement[str]
+) -> list[sa.ColumnElement[bool]]:
+    """``actor``/``agent``/``target`` filters: ``own`` is among the ``link`` values of matching actor rows."""
+    out: list[sa.ColumnElement[bool]] = []
+    for codes, role in ((f.actor, None), (f.agent, "agent"), (f.target, "target")):
+        if codes:
+            sub = sa.select(link).where(actors.c.code.in_(codes))
+            if role:
+                sub = sub.where(actors.c.role == role)
+            out.append(own.in_(sub))
+    return out
 
 
 def _summarisable(f: EventFilter) -> bool:
