@@ -29,6 +29,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import msgspec
 
@@ -68,7 +69,7 @@ class Key:
         return tuple(sorted({*self.agents, *self.targets}))
 
 
-def _shift(day: dt.date, delta: dt.timedelta) -> dt.date:
+def shift(day: dt.date, delta: dt.timedelta) -> dt.date:
     """``day + delta`` clamped to the calendar, so no stored date can make consolidation fail."""
     try:
         return day + delta
@@ -83,22 +84,22 @@ def window(e: Event) -> tuple[int, dt.date | None, dt.date | None]:
         if e.published is None:
             return UNDATED, None, None
         ahead = LOOKAHEAD if e.status == "planned" else dt.timedelta(0)
-        return UNDATED, _shift(e.published, -LOOKBACK), _shift(e.published, ahead)
+        return UNDATED, shift(e.published, -LOOKBACK), shift(e.published, ahead)
     start = e.date_start
     assert start is not None
     if e.date_precision == "year":
         lo, hi = start.replace(month=1, day=1), start.replace(month=12, day=31)
     elif e.date_precision == "month":
         lo = start.replace(day=1)
-        hi = _shift(lo.replace(day=28), dt.timedelta(days=4))
-        hi = _shift(hi, -dt.timedelta(days=hi.day)) if hi != dt.date.max else hi
+        hi = shift(lo.replace(day=28), dt.timedelta(days=4))
+        hi = shift(hi, -dt.timedelta(days=hi.day)) if hi != dt.date.max else hi
     elif e.date_precision == "week":
-        lo, hi = start, _shift(start, dt.timedelta(days=6))
+        lo, hi = start, shift(start, dt.timedelta(days=6))
     else:
         lo, hi = start, max(start, e.date_end or start)
     if e.date_basis == "publication":
         # a lead dated to its publication day may tell of the day before or after
-        lo, hi = _shift(lo, -dt.timedelta(days=1)), _shift(hi, dt.timedelta(days=1))
+        lo, hi = shift(lo, -dt.timedelta(days=1)), shift(hi, dt.timedelta(days=1))
     while tier < UNDATED and (hi - lo).days > MAX_WIDTH[tier]:
         tier += 1
     if (hi - lo).days > MAX_WIDTH[tier]:
@@ -172,7 +173,7 @@ class _Index:
             if not ks:
                 continue
             starts = self.starts[(k.type, code)]
-            i = bisect.bisect_left(starts, _shift(k.lo, -dt.timedelta(days=self.width)))
+            i = bisect.bisect_left(starts, shift(k.lo, -dt.timedelta(days=self.width)))
             j = bisect.bisect_right(starts, k.hi)
             for other in ks[i:j]:
                 if other.id not in seen:
@@ -263,7 +264,26 @@ def combined_confidence(log_miss: float) -> float:
     return round(min(0.99, 1.0 - math.exp(log_miss)), 3)
 
 
-def source_of(e: Event, title: str | None = None, url: str | None = None) -> Source:
+class Reported(Protocol):
+    """What a source is made from: an ``Event``, or the store's partial decoding of one (read-only)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def article_id(self) -> str: ...
+    @property
+    def article(self) -> str: ...
+    @property
+    def outlet(self) -> str | None: ...
+    @property
+    def source(self) -> str | None: ...
+    @property
+    def published(self) -> dt.date | None: ...
+    @property
+    def evidence(self) -> str: ...
+
+
+def source_of(e: Reported, title: str | None = None, url: str | None = None) -> Source:
     """One report of an entry."""
     return Source(
         event_id=e.id,

@@ -8,8 +8,9 @@ or a Dask cluster):
    NLP or any shipping to a worker;
 3. workers read and extract the rest and send back msgpack bytes (``PageOutcome``), never parsed
    objects or pickled pipelines;
-4. the writer (this process) stores each page's articles, then (batched) its ``pages`` row, in input
-   order, so results equal a one-process run and a re-run after a crash finishes the job exactly.
+4. the writer (this process) stores the pages in input order, a batch per transaction: their articles
+   and their ``pages`` rows commit together, so results equal a one-process run and a re-run after a
+   crash finishes the job exactly.
 
 A page that cannot be read is reported (one line) and the run goes on; ``IngestReport.failed``
 lists them so the command can exit non-zero at the end.

@@ -42,6 +42,7 @@ from timeline.consolidate import (
     miss_log,
     relates,
     roles,
+    shift,
 )
 from timeline.models import Event
 from timeline.store import summary
@@ -170,7 +171,7 @@ class Consolidator:
                 self.conn.execute(
                     sa.select(key_agents.c.key_id).where(
                         key_agents.c.type == k.type, key_agents.c.code.in_(codes), key_agents.c.tier == tier,
-                        key_agents.c.lo >= _shift_days(lo, -MAX_WIDTH[tier]), key_agents.c.lo <= hi,
+                        key_agents.c.lo >= shift(lo, -dt.timedelta(days=MAX_WIDTH[tier])), key_agents.c.lo <= hi,
                         key_agents.c.hi >= lo,
                     )
                 ).scalars()
@@ -464,13 +465,6 @@ class Consolidator:
 def max_span(rows: Iterable[dict[str, Any]]) -> int:
     """The most days any entry's range covers: date filters use it to bound their index scans."""
     return max(((r["date_last"] - r["date_start"]).days for r in rows if r["date_start"] and r["date_last"]), default=0)
-
-
-def _shift_days(day: dt.date, days: int) -> dt.date:
-    try:
-        return day + dt.timedelta(days=days)
-    except OverflowError:
-        return dt.date.min if days < 0 else dt.date.max
 
 
 def key_agg(r: sa.Row) -> Agg:  # type: ignore[type-arg]

@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from timeline.codes import cameo_code, plover_code
-from timeline.consolidate import combined_confidence, key_of, source_order
+from timeline.consolidate import key_of, shift, source_of, source_order
 from timeline.models import EVENT_TYPES, STATUSES, ArticleRecord, Entry, Event, Source
 from timeline.query import EventFilter, decode_cursor, encode_cursor
 from timeline.store.entries import Consolidator, rebuild_all, sort_keys
@@ -307,11 +307,11 @@ class Store:
         out: list[sa.ColumnElement[bool]] = []
         if end is not None:
             out += [
-                entries.c.sort_key < sort_keys("", _shift(end, 1), "day")[0],
+                entries.c.sort_key < sort_keys("", shift(end, dt.timedelta(days=1)), "day")[0],
                 entries.c.rsort_key >= sort_keys("", end, "day")[1],
             ]
         if start is not None:
-            first = _shift(start, -span)
+            first = shift(start, -dt.timedelta(days=span))
             # "~" sorts after every hex digit: the last key of that day in descending order
             out += [
                 entries.c.sort_key >= sort_keys("", first, "day")[0],
@@ -380,10 +380,7 @@ class Store:
         wanted = {r.best_event for r in rows}
         for eid, payload, title, url in conn.execute(stmt):
             e = _source_decoder.decode(payload)
-            sources[eid].append(
-                Source(event_id=e.id, article_id=e.article_id, article=e.article, title=title, url=url,
-                       outlet=e.outlet, source=e.source, published=e.published, evidence=e.evidence)
-            )  # fmt: skip
+            sources[eid].append(source_of(e, title, url))
             if e.id in wanted:
                 best[e.id] = (e.evidence, title)
         out = []
@@ -405,22 +402,6 @@ class Store:
     def iter_entries(self, f: EventFilter, batch: int = 1000) -> Iterator[Entry]:
         """Every entry matching ``f``, a batch at a time so memory stays flat."""
         return _batches(self.query_entries, f, batch)
-
-    def iter_entry_rows(self, f: EventFilter, batch: int = 5000) -> Iterator[Any]:
-        """Entries' own columns (no sources, no evidence), for fast flat exports."""
-        key = entries.c.sort_key if f.sort == "asc" else entries.c.rsort_key
-        after = decode_cursor(f.cursor) if f.cursor else None
-        where = self._entry_where(f)
-        while True:
-            stmt = sa.select(entries, key.label("k")).where(*where).order_by(key).limit(batch)
-            if after is not None:
-                stmt = stmt.where(key > after)
-            with self.engine.connect() as conn:
-                rows = conn.execute(stmt).mappings().all()
-            yield from rows
-            if len(rows) < batch:
-                return
-            after = rows[-1]["k"]
 
     def get_entry(self, entry_id: str) -> Entry | None:
         with self.engine.connect() as conn:
@@ -625,13 +606,6 @@ def _summary_where(table: sa.Table, f: EventFilter) -> list[sa.ColumnElement[boo
     return where
 
 
-def _shift(day: dt.date, days: int) -> dt.date:
-    try:
-        return day + dt.timedelta(days=days)
-    except OverflowError:
-        return dt.date.max if days > 0 else dt.date.min
-
-
 def _insert_ignore(dialect: str, table: sa.Table, index: list[str]) -> Any:
     """INSERT that does nothing when the row exists (RETURNING then gives no row)."""
     if dialect == "postgresql":
@@ -723,4 +697,4 @@ def _event_row(e: Event) -> dict[str, object]:
     }
 
 
-__all__ = ["EntryPage", "EventPage", "Store", "StoreError", "combined_confidence", "normalise_url", "sort_key"]
+__all__ = ["EntryPage", "EventPage", "Store", "StoreError", "normalise_url", "sort_key"]
