@@ -96,37 +96,46 @@ def _fetch(url: str) -> str | None:
 
 
 def predict(rows: list[dict[str, object]], workdir: Path) -> tuple[Path, Path]:
-    """Run the project's extractor over the articles; returns (manifest, predictions) paths."""
-    manifest = workdir / "manifest.jsonl"
-    with manifest.open("w", encoding="utf-8") as out:
+    """Run the project's extractor over the articles; returns (judged articles, predictions) paths.
+
+    The extractor reads the texts by full path; the scorer compares articles by base name, so it gets
+    its own list of base names (with full paths it judged only articles that have gold events, and a
+    false event on a trap article with none went uncounted).
+    """
+    texts, judged = workdir / "texts.jsonl", workdir / "judged.jsonl"
+    with texts.open("w", encoding="utf-8") as out, judged.open("w", encoding="utf-8") as names:
         for a in rows:
             out.write(json.dumps({"file": str(text_dir() / str(a["file"])), "published": a["published"]}) + "\n")
+            names.write(json.dumps({"file": str(a["file"])}) + "\n")
     pred = workdir / "pred.jsonl"
     with pred.open("w", encoding="utf-8") as out:
         subprocess.run(
-            [sys.executable, "-m", "timeline.cli", "extract", "--manifest", str(manifest), "--format", "jsonl"],
+            [sys.executable, "-m", "timeline.cli", "extract", "--manifest", str(texts), "--format", "jsonl"],
             stdout=out,
             check=True,
             cwd=ROOT,
         )
-    return manifest, pred
+    return judged, pred
 
 
-def score(gold: Path, pred: Path, manifest: Path) -> dict[str, object]:
+def score(gold: Path, pred: Path, judged: Path) -> dict[str, object]:
     out = subprocess.run(
-        [sys.executable, str(SCORE), "--gold", str(gold), "--pred", str(pred), "--manifest", str(manifest),
+        [sys.executable, str(SCORE), "--gold", str(gold), "--pred", str(pred), "--manifest", str(judged),
          "--json", "--quiet"],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _gold(split: str, workdir: Path) -> Path:
-    if split != "all":
-        return HERE / f"gold.{split}.jsonl"
-    both = workdir / "gold.all.jsonl"
-    both.write_text("".join((HERE / f"gold.{s}.jsonl").read_text(encoding="utf-8") for s in ("test", "dev")))
-    return both
+def _gold(split: str, workdir: Path, files: set[str]) -> Path:
+    """The split's gold events of the articles present: an article whose text is missing is not judged."""
+    path = workdir / f"gold.{split}.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        for s in ("test", "dev") if split == "all" else (split,):
+            for line in (HERE / f"gold.{s}.jsonl").open(encoding="utf-8"):
+                if line.strip() and json.loads(line)["file"] in files:
+                    out.write(line)
+    return path
 
 
 def _line(name: str, s: dict[str, object]) -> str:
@@ -146,11 +155,12 @@ def cmd_score(args: argparse.Namespace) -> int:
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        manifest, pred = predict(rows, work)
-        result = score(_gold(args.split, work), pred, manifest)
+        judged, pred = predict(rows, work)
+        gold = _gold(args.split, work, {str(a["file"]) for a in rows})
+        result = score(gold, pred, judged)
         if args.calibration:
-            _calibration(pred, _gold(args.split, work))
-    print(f"real-world set, split={args.split}: {len(rows)} articles ({len(missing)} texts missing)")
+            _calibration(pred, gold)
+    print(f"real-world set, split={args.split}: {len(rows)} articles judged ({len(missing)} texts missing, not judged)")
     if args.split == "test" and FIRST_RUN.is_file():
         print(_line("first run", json.loads(FIRST_RUN.read_text())["test"]))
     print(_line("now", result))
