@@ -34,6 +34,7 @@ LEAVING_VERBS = frozenset({"leave", "depart", "return", "go", "quit", "exit", "p
 # "were declared persona non grata and asked to leave the country yesterday": the order to go, told
 # in a second verb of the same clause, carries the expulsion's day
 ORDERING_VERBS = frozenset({"ask", "order", "tell", "give", "instruct", "request", "direct"})
+DECISION_NOUNS = frozenset({"decision", "move", "order", "step"})
 ASPECTUAL = frozenset({"begin", "start", "end", "conclude", "last", "open", "close", "finish", "wrap", "kick"})
 # A lead that tells of a period, not a happening: "have expelled ... since the war began"
 BACKGROUND_RE = re.compile(r"\b(?:since|over the (?:past|last)|in recent|repeatedly|several times|so far)\b", re.I)
@@ -89,6 +90,14 @@ ENDING_VERBS = frozenset({"wrap", "conclude", "end", "finish", "complete"})
 # "asked to leave by Friday", "within 72 hours, until Monday": a deadline is not when the act happened
 DEADLINE_RE = re.compile(r"\b(?:by|until|till|before|no later than|not later than)\s+(?:the\s+)?$", re.I)
 # "in March 2019, when the premier visited Rome": the date the subordinate clause hangs on
+# a reporting word, then at most a few words, right before a day: "said in a statement on", "announced late"
+STATEMENT_BEFORE_RE = re.compile(
+    r"\b(?:said|says|announced|stated|confirmed|added|statement|communiqu[eé]|release|told reporters)\b"
+    r"(?:\s+(?:in|on|via|through|to)\s+(?:a|an|its|the|their|his|her)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:statement|communiqu[eé]|release|post|website|briefing|conference|reporters))?"
+    r"(?:\s+(?:issued|released|published|posted))?\s+(?:on\s+|late\s+|early\s+|later\s+)?$",
+    re.IGNORECASE,
+)
 WHEN_RE = re.compile(r"\s*,?\s*when\b")
 
 
@@ -111,8 +120,8 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
                     and not art.text[phrase_end : e.start].strip()]  # fmt: skip
     if not attached and trig.pos_ == "NOUN":
         attached = announced_day(art.text, own, sent.start + trig.idx)
-    if not attached and is_lead(sents, sent):
-        attached = reported_day(doc, sent.start, own, clause or trig)
+    if not attached:
+        attached = reported_day(doc, sent.start, own, clause or trig, lead=is_lead(sents, sent))
     if attached:
         if any(e.kind == "vague" for e in attached) and all(e.kind == "vague" for e in attached):
             return None, "none"
@@ -180,6 +189,11 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
     # a lead that dates something else ("according to a statement issued Tuesday") is not dated by the paper
     dated_other = any(e.kind != "vague" and not other_happenings_date(doc, sent.start, e) for e in own)
     if pub and main_clause and is_lead(sents, sent) and news_tense and not dated_other:
+        told = statement_day(art, sents, sent, exprs)
+        if told is not None:
+            # "Chad has declared four diplomats persona non grata." then "..., the ministry said in a
+            # statement on Saturday": the news is the statement's, made that day
+            return with_duration(told, sent.text, ends_it(trig, clause)), "context"
         # "has arrived in Algiers for a three-day visit": the visit runs from today
         today = dates.Resolved(pub, None, "day", "publication date")
         return with_duration(today, sent.text, ends_it(trig, clause)), "publication"
@@ -260,12 +274,16 @@ def announced_day(text: str, own: list[dates.TimeExpr], trig_at: int) -> list[da
     return []
 
 
-def reported_day(doc: Doc, offset: int, own: list[dates.TimeExpr], node: Token) -> list[dates.TimeExpr]:
-    """The day a lead's report was made, for the act it reports without a day of its own.
+def reported_day(doc: Doc, offset: int, own: list[dates.TimeExpr], node: Token, lead: bool = True,
+                 ) -> list[dates.TimeExpr]:  # fmt: skip
+    """The day a report was made, for the act it reports without a day of its own.
 
-    "The ministry said today that it had ordered the recall of its ambassador": fresh news, the act is
-    the report's day. Only a past (or perfect) clause straight under the reporting verb, and only a
-    day ("today", "on Tuesday"): a month or year on the report says nothing about the act.
+    "The ministry said today that it had ordered the recall of its ambassador": fresh news in a lead,
+    the act is the report's day. Only a past (or perfect) clause straight under the reporting verb, and
+    only a day ("today", "on Tuesday"): a month or year on the report says nothing about the act. Past
+    the lead, a story's background is told in the past too ("said on Monday it had expelled ..."), so
+    only an act told as going on or just done at the report is dated by it ("said on Monday it was
+    recalling", "has recalled").
     """
     verb = node if node.pos_ in {"VERB", "AUX"} else governing_verb(node)
     # "said on Friday that it had decided to recall its ambassador": the decision is the reported clause
@@ -273,7 +291,10 @@ def reported_day(doc: Doc, offset: int, own: list[dates.TimeExpr], node: Token) 
         verb = verb.head
     if verb is None or verb.dep_ != "ccomp" or lemma(verb.head) not in LEAD_REPORTING:
         return []
-    if verb.tag_ not in {"VBD", "VBN"}:
+    auxes = {c.lower_ for c in verb.children if c.dep_ in {"aux", "auxpass"}}
+    progressive = verb.tag_ == "VBG" and bool(auxes & {"is", "are", "was", "were"})
+    perfect = verb.tag_ == "VBN" and bool(auxes & {"has", "have"})
+    if not (progressive or perfect or (lead and verb.tag_ in {"VBD", "VBN"})):
         return []
     if any(t.lower_ == "by" for t in verb.doc[verb.i + 1 : verb.i + 7]):
         # "diplomats declared persona non grata by Ukraine ..., have left": a passive participle, told earlier
@@ -334,6 +355,30 @@ def also_date(art: Article, sents: list[Sentence], sent: Sentence, own: list[dat
         return None
     res = dates.resolve(days[0], art.published, tense or "past", anchor_before(exprs, days[0].start, art.published))
     return res if res.start is not None and res.precision == "day" else None
+
+
+def statement_day(art: Article, sents: list[Sentence], sent: Sentence, exprs: list[dates.TimeExpr],
+                  ) -> dates.Resolved | None:  # fmt: skip
+    """The day of the statement that an undated news lead comes from, told in one of the next two sentences.
+
+    Only a day right after a reporting word ("said in a statement on Saturday", "announced late Friday"),
+    within the week before the paper: later paragraphs tell of other days too, and a week-old statement
+    is not what the lead's news tense tells.
+    """
+    pub = art.published
+    if pub is None:
+        return None
+    i = sents.index(sent)
+    for other in sents[i + 1 : i + 3]:
+        days = [e for e in exprs if other.start <= e.start and e.end <= other.end and e.unit in {None, "day"}
+                and e.kind in {"weekday", "relative_day", "absolute"}]  # fmt: skip
+        for e in days:
+            if not STATEMENT_BEFORE_RE.search(art.text, max(other.start, e.start - 60), e.start):
+                continue
+            res = dates.resolve(e, pub, "past")
+            if res.precision == "day" and res.start is not None and 0 <= (pub - res.start).days <= 6:
+                return res
+    return None
 
 
 def when_clause_date(text: str, own: list[dates.TimeExpr], trig_at: int) -> list[dates.TimeExpr]:
@@ -444,6 +489,9 @@ def governs(doc: Doc, offset: int, expr: dates.TimeExpr, trig: Token, clause: To
         and lemma(trig.head) in CARRYING_VERBS
         and any(c.dep_ == "aux" and c.lower_ == "to" for c in trig.children)
     ):
+        owners.add(trig.head.i)
+    # "the decision by Managua on 28 September to declare the envoy persona non grata": the decision is the act
+    if trig.dep_ == "acl" and lemma(trig.head) in DECISION_NOUNS:
         owners.add(trig.head.i)
     # "Xi's visit, which began on Monday", "a two-day visit starting Monday": an aspectual clause dates its noun
     owners |= {c.i for c in trig.children if c.dep_ in {"relcl", "acl"} and lemma(c) in ASPECTUAL}

@@ -21,7 +21,7 @@ import dateparser
 
 from timeline.models import Precision
 
-Tense = Literal["past", "future"] | None
+Tense = Literal["past", "present", "future"] | None
 ExprKind = Literal["absolute", "weekday", "relative_day", "relative_period", "vague"]
 
 MONTHS = {
@@ -318,6 +318,10 @@ def _resolve(expr: TimeExpr, published: dt.date | None, tense: Tense, anchor: dt
             return Resolved(published + dt.timedelta(days=ahead), None, "day", expr.text)
         if expr.modifier in {"last", "past"} and delta == 0:
             delta = 7
+        if tense == "present" and expr.modifier in {None, "on", "this"} and 0 < (7 - delta) % 7 < delta:
+            # "begins a three-day visit on Thursday" in Monday's paper: news tells the week ahead in the
+            # present tense, so the nearer Thursday is meant, whichever side of the paper's day it falls
+            return Resolved(published + dt.timedelta(days=(7 - delta) % 7), None, "day", expr.text)
         return Resolved(published - dt.timedelta(days=delta), None, "day", expr.text)
     if expr.kind == "relative_day":
         if expr.unit == "day":

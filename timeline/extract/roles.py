@@ -89,6 +89,9 @@ class RoleFinder:
             if cur is not verb and cur.pos_ in {"NOUN", "PROPN"} and came_by_acl:
                 # "Moscow's decision to veto": the decision's owner acts, not the clause around it
                 owner = [c for c in cur.children if c.dep_ == "poss"]
+                # "the decision by Riyadh to withdraw its ambassador": the "by" phrase owns it too
+                owner += [g for c in cur.children if c.dep_ == "prep" and c.lower_ == "by"
+                          for g in c.children if g.dep_ == "pobj"]  # fmt: skip
                 if owner:
                     return owner[0]
                 if cur.dep_ not in {"dobj", "attr"}:
@@ -233,7 +236,10 @@ class RoleFinder:
                      and m.kind != "demonym"]  # fmt: skip
         found = [(c, m) for c, m in found if m.kind != "city"]
         orgs_ok = pattern.type in {"visit", "phone_call"}
-        found = [(c, m) for c, m in found if orgs_ok or (len(c) == 3 and m.kind != "org")]
+        # "The European Union declared Nicaragua's envoy persona non grata", "NATO expelled eight officials":
+        # a body with envoys of its own acts when it heads the subject, not in "EU member states"
+        found = [(c, m) for c, m in found if orgs_ok or (len(c) == 3 and m.kind != "org")
+                 or (m.kind == "org" and c != "UNSC" and m in mentions and _heads_phrase(doc, m))]  # fmt: skip
         return dedupe(found), quality
 
     def call_partners(
@@ -446,7 +452,16 @@ class RoleFinder:
             phrase_end = max(t.idx + len(t.text) for t in tok.head.subtree)
             after = [m for m in mentions if m.start >= phrase_end and m.kind in STATE_KINDS | {"person"}]
             return [(after[0].code(on), after[0])] if after else []
-        m = pool[-1]
+        # "X plans to meet Y, and from there he will depart for ...": a subject pronoun continues the
+        # clause's subject, not the nearest name
+        subjects: list[ActorMention] = []
+        if personal and tok.dep_ in SUBJECTS:
+            # ("The Brazilian president flies to Santiago to meet Boric, and he will then ...": a title's state)
+            doc = tok.doc
+            titled = [m for m in before if m.kind in STATE_KINDS and m not in pool
+                      and (holds_office(doc, m) or (m.kind == "demonym" and official_head(doc, m)))]  # fmt: skip
+            subjects = sorted((m for m in pool + titled if _is_subject(tok.doc, m)), key=lambda m: m.start)
+        m = (subjects or pool)[-1]
         return [(m.code(on), m)]
 
     def targets(
@@ -555,6 +570,30 @@ class RoleFinder:
         if len(codes) != 1:
             return []
         return [(pool[0].code(on), pool[0])]
+
+
+SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+
+
+def _is_subject(doc: Doc, m: ActorMention) -> bool:
+    """Whether a mention (of this sentence) heads or sits in the subject of its clause."""
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None:
+        return False
+    tok = span.root
+    for _ in range(4):
+        if tok.dep_ in SUBJECTS:
+            return True
+        if tok.dep_ not in {"compound", "appos", "poss", "amod", "flat"} or tok.head is tok:
+            return False
+        tok = tok.head
+    return False
+
+
+def _heads_phrase(doc: Doc, m: ActorMention) -> bool:
+    """Whether a mention is the head of its noun phrase rather than a modifier ("EU member states")."""
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    return span is not None and span.root.dep_ not in {"compound", "amod", "nmod", "poss"}
 
 
 def _envoy(tok: Token) -> bool:

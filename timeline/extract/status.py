@@ -93,6 +93,8 @@ def status_of(trig: Token, clause: Token | None) -> tuple[str, dates.Tense]:
         return "planned", "future"
     if node.tag_ in {"VBD", "VBN"} or "have" in lemmas or "has" in lowers:
         return "occurred", "past"
+    if node.tag_ in {"VBZ", "VBP"}:
+        return "occurred", "present"  # "begins a visit on Thursday", "arrives in Accra today"
     return "occurred", None
 
 

@@ -112,6 +112,10 @@ def core_patterns() -> tuple[Pattern, ...]:
     return tuple(Pattern.from_mapping(t) for t in tomllib.loads(raw)["trigger"])
 
 
+# "persona non grata", "persona non-grata", "personae non gratae", in any case
+PERSONA_NON_GRATA_RE = re.compile(r"\bpersonae?[\s-]+non[\s-]+grat(?:a|ae)\b", re.IGNORECASE)
+
+
 def keyword_regex(patterns: Iterable[Pattern]) -> re.Pattern[str]:
     """A cheap test for sentences that may hold a trigger, so that only those get parsed.
 
@@ -217,7 +221,7 @@ def matches(pattern: Pattern, token: Token) -> bool:
         return False
     if pattern.departure and not _departure(token):
         return False
-    return not (pattern.persona_non_grata and "persona non grata" not in token.sent.text.lower())
+    return not (pattern.persona_non_grata and not PERSONA_NON_GRATA_RE.search(token.sent.text))
 
 
 # Words that put two speakers in one room: "spoke with Xi" is a phone call only without them.
