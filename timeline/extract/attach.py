@@ -43,7 +43,7 @@ UN_RE = re.compile(r"\b(?:Security Council|resolutions?|draft|renewal|extension|
 BLOCKED_RE = re.compile(r"\b(?:blocked|vetoed|killed|sank|struck down)\b", re.IGNORECASE)
 VOTE_RE = re.compile(r"\bvot(?:e|es|ed|ing)\b", re.IGNORECASE)
 # "ISLAMABAD, May 14 (APP):", "PUTRAJAYA, Aug 24 —": a dateline's date is the report's, not the event's
-DATELINE_TAIL_RE = re.compile(r"\.?\s*(?:\([A-Za-z .]+\)|/[A-Za-z]+/)?\s*(?::|—|–|--?)\s")
+DATELINE_TAIL_RE = re.compile(r"\.?\s*(?:\([A-Za-z .]+\)|/[A-Za-z]+/)?(?:\s*(?::|—|–|--?)\s|(?<=[)/])\s+(?=[A-Z]))")
 DATELINE_HEAD_RE = re.compile(r"(?:^|\n)(?:date \S+\s+)?[A-Z][A-Za-z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z ]{1,30})?,?\s*$")
 # A later sentence about the same happening: "The visit took place on 12 May", "Her expulsion came on
 # Saturday", "The announcement, made on Monday, ...", "In a readout of Friday's call".
@@ -74,6 +74,8 @@ CLAUSE_BREAK_RE = re.compile(
 )
 # "..., Kazinform has learnt from the press service": agencies' own reporting verbs
 LEAD_REPORTING = REPORTING_VERBS | {"learn", "learnt"}
+# "Before that, he was on a visit to Argentina": told as earlier than the news
+PRIOR_RE = re.compile(r"\b(?:before that|before then|earlier|previously|prior to|formerly|once)\b", re.I)
 ALSO_RE = re.compile(r"\balso\b", re.IGNORECASE)
 EARLIER_ONE_RE = re.compile(r"\b(?:previous(?:ly)?|earlier|prior|last time|first time|once again|again)\b", re.I)
 ANNOUNCED_BEFORE_RE = re.compile(r"\b(?:announc|confirm|order|declar|unveil)\w*\s+(?:on\s+)?$", re.I)
@@ -204,6 +206,14 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
         day = item_day(art.text, lines, sent.start) if lines else None
         if day is not None:
             return with_duration(dates.Resolved(day, None, "day", "date line"), sent.text), "context"
+        if pub and not lines and not any(e.kind != "vague" for e in own) and not PRIOR_RE.search(sent.text):
+            # "Israel recalled its ambassadors to Spain, Norway and Ireland ...": an undated lead in the
+            # past tense is the day's news too, unless the next sentences tell the statement's day
+            told = statement_day(art, sents, sent, exprs)
+            if told is not None:
+                return with_duration(told, sent.text, ends_it(trig, clause)), "context"
+            today = dates.Resolved(pub, None, "day", "publication date")
+            return with_duration(today, sent.text, ends_it(trig, clause)), "publication"
     return None, "none"
 
 

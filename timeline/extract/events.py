@@ -150,7 +150,8 @@ class EventExtractor:
     ) -> Iterable[Draft]:  # fmt: skip
         """The drafts of one parsed sentence; ``before`` holds the article's drafts so far."""
         # unnamed titles ("the Foreign Ministry") stand for the state the article speaks from
-        mentions = resolve_titles(sent.text, self.gaz.find(sent.text, titles=True), ctx, sent.start)
+        # (the parsed text, whose opening dateline is blanked: "Beijing, Nov 24 (Prensa Latina)" names no actor)
+        mentions = resolve_titles(doc.text, self.gaz.find(doc.text, titles=True), ctx, sent.start)
         earlier = [m for m in people if m.end <= sent.start]
         if earlier:
             mentions = sorted(mentions + self.roles.surnames(earlier, sent, mentions), key=lambda m: m.start)

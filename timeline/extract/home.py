@@ -29,7 +29,7 @@ DATELINE_RE = re.compile(
     rf"(?:^|\n|date \d{{4}}-\d\d-\d\d\s+)\s*(?P<place>[A-Z][A-Za-z'’.\-]+(?: [A-Z][A-Za-z'’.\-]+){{0,2}})\s*"
     rf"(?:,\s*(?P<region>[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){{0,2}}))?"
     rf"(?:,?\s*(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})(?:,?\s*\d{{4}})?\.?)?"
-    rf"\s*(?:\([A-Za-z .]+\)|/[A-Za-z]+/)?\s*(?::|—|–|--?)\s"
+    rf"\s*(?:\([A-Za-z .]+\)|/[A-Za-z]+/)?(?:\s*(?::|—|–|--?)\s|(?<=[)/])\s+(?=[A-Z]))"
 )
 # Titles of bodies rather than people: an article's unnamed "the Foreign Ministry" is its home's
 AGENCY_TITLES = frozenset({
@@ -37,6 +37,7 @@ AGENCY_TITLES = frozenset({
     "presidency", "prime minister's office", "pmo", "federal government", "government",
 })  # fmt: skip
 WIRE_RE = re.compile(r"\b(?:Reuters|AFP|Agence France-Presse|Associated Press|AP|Bloomberg|dpa)\b")
+THIS_CITY_RE = re.compile(r"\bthis (?:capital|city)\b", re.IGNORECASE)
 THE_RE = re.compile(r"\b[Tt]he\s+$")
 QUALIFIER_GAP_RE = re.compile(r"^(?:\s*(?:'s|’s|')?\s*)$")
 NAME_AFTER_RE = re.compile(r"^\s+(?:[A-Z][a-z]+\.?\s+)?[A-Z][\w’'\-]+")
@@ -56,6 +57,8 @@ class ArticleContext:
     qualified: tuple[tuple[int, str, str], ...] = ()
     # whether the article itself names its home state (beyond the dateline)
     home_named: bool = False
+    # the state of the place the story is filed from, when a dateline names it
+    filed_from: str | None = None
 
     def state_for(self, title: str, pos: int) -> str | None:
         """The state an unnamed ``title`` at ``pos`` stands for.
@@ -122,7 +125,9 @@ LEADING_DATELINE_RE = re.compile(
     rf"^(?:date \d{{4}}-\d\d-\d\d\s+)?(?P<place>[A-Z][A-Za-z'’.\-]+(?: [A-Z][A-Za-z'’.\-]+){{0,2}})\s*"
     rf"(?:,\s*(?P<region>[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){{0,2}}))?"
     rf"(?P<date>,?\s*(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})(?:,?\s*\d{{4}})?\.?)?"
-    rf"\s*(?P<agency>\([A-Za-z .]+\)|/[A-Za-z]+/|\.\s*[A-Z]{{3,}}(?: [A-Z]{{2,}})?)?\s*(?::|—|–|--?)\s+"
+    rf"\s*(?P<agency>\([A-Za-z .]+\)|/[A-Za-z]+/|\.\s*[A-Z]{{3,}}(?: [A-Z]{{2,}})?)?"
+    # "Beijing, Nov 24 (Prensa Latina) Cuban President ...": an agency in brackets may end it without a stop
+    rf"(?:\s*(?P<sep>:|—|–|--?)\s+|(?<=[)/])\s+(?=[A-Z]))"
 )
 
 
@@ -137,7 +142,8 @@ def dateline_end(text: str, gaz: Gazetteer) -> int:
         return 0
     place = m.group("place")
     wire = place.isupper() or m.group("date") or m.group("agency")
-    if not wire and not (m.group(0).rstrip().endswith(":") and _place_state(place, gaz)):
+    # "New Delhi:", "Khartoum — The Ethiopian Prime Minister ...": a known place and a colon or a dash
+    if not wire and not (m.group("sep") in {":", "—", "–"} and _place_state(place, gaz)):
         return 0
     if _place_state(place, gaz) is None and _place_state(m.group("region"), gaz) is None and not place.isupper():
         return 0
@@ -170,12 +176,8 @@ def article_context(art: Article, gaz: Gazetteer, found: list[ActorMention]) -> 
     """The article's home state and its qualified titles, from its mentions (``find(..., titles=True)``)."""
     # wire copy republished by a national outlet speaks from the wire's dateline, not the outlet's country
     wire = bool(WIRE_RE.search(art.outlet or "") or WIRE_RE.search(art.text[:300]) or WIRE_RE.search(art.source or ""))
-    home = (
-        (_place_state(art.dateline, gaz) if art.dateline else None)
-        or dateline_state(art.text, gaz)
-        or (None if wire else outlet_state(art.outlet, art.url))
-        or outlet_state(art.source, None)
-    )
+    filed_from = (_place_state(art.dateline, gaz) if art.dateline else None) or dateline_state(art.text, gaz)
+    home = filed_from or (None if wire else outlet_state(art.outlet, art.url)) or outlet_state(art.source, None)
     others = [m for m in found if m.kind in STATE_KINDS_FOR_QUALIFIER]
     qualified = []
     for m in found:
@@ -191,7 +193,7 @@ def article_context(art: Article, gaz: Gazetteer, found: list[ActorMention]) -> 
     home_named = home is not None and any(
         m.start >= head and m.kind in {"state", "demonym", "seat"} and m.code() == home for m in found
     )
-    return ArticleContext(home, tuple(qualified), home_named)
+    return ArticleContext(home, tuple(qualified), home_named, filed_from)
 
 
 def resolve_titles(text: str, found: list[ActorMention], ctx: ArticleContext, offset: int = 0) -> list[ActorMention]:
@@ -220,4 +222,10 @@ def resolve_titles(text: str, found: list[ActorMention], ctx: ArticleContext, of
             continue
         entry = Entry(code, "office", m.entries[0].name, m.entries[0].name)
         out.append(ActorMention(m.start, m.end, m.text, (entry,)))
+    if ctx.filed_from is not None:
+        # "BEIJING, Nov 24 (Prensa Latina) ... arrived in this capital": the city the story is filed from
+        for here in THIS_CITY_RE.finditer(text):
+            seat = Entry(ctx.filed_from, "seat", here.group())
+            out.append(ActorMention(here.start(), here.end(), here.group(), (seat,)))
+        out.sort(key=lambda m: m.start)
     return out
