@@ -271,7 +271,7 @@ class EventExtractor:
             code = m.code(art.published)
             if m.kind not in PLACE_KINDS or code in agents or sent.start + m.start < lo:
                 continue
-            gap = {"", "on", "in", "from"}
+            gap = {"", "on", "in", "from", "(", ", on", ", from"}  # "Ghana (July 2-3)", "Togo, on Tuesday"
             after = [e for e in own if e.start >= sent.start + m.end
                      and art.text[sent.start + m.end : e.start].strip().lower() in gap]  # fmt: skip
             if after and code not in {c for (c, _), _ in legs}:
