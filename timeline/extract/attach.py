@@ -110,6 +110,9 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
     own = [e for e in exprs if sent.start <= e.start and e.end <= sent.end and not in_dateline(art.text, e)
            and not DEADLINE_RE.search(art.text, max(0, e.start - 16), e.start)]  # fmt: skip
     attached = [e for e in own if governs(doc, sent.start, e, trig, clause)]
+    # "Modi will visit France next month, the ministry announced on Friday": the act's own date first
+    direct = [e for e in attached if governs(doc, sent.start, e, trig, clause, announcer=False)]
+    attached = direct or attached
     if not attached:
         attached = when_clause_date(art.text, own, sent.start + trig.idx)
     if not attached:
@@ -472,8 +475,11 @@ def is_lead(sents: list[Sentence], sent: Sentence) -> bool:
 
 
 def governs(doc: Doc, offset: int, expr: dates.TimeExpr, trig: Token, clause: Token | None,
-             loose: bool = False) -> bool:  # fmt: skip
-    """Whether the date expression modifies the trigger's clause rather than another verb's."""
+             loose: bool = False, announcer: bool = True) -> bool:  # fmt: skip
+    """Whether the date expression modifies the trigger's clause rather than another verb's.
+
+    ``announcer``: a verb announcing the trigger counts as its clause ("announced Monday the expulsion").
+    """
     span: Span | None = doc.char_span(expr.start - offset, expr.end - offset, alignment_mode="expand")
     if span is None:
         return False
@@ -491,7 +497,7 @@ def governs(doc: Doc, offset: int, expr: dates.TimeExpr, trig: Token, clause: To
     if trig.dep_ in {"nsubj", "nsubjpass"} and lemma(trig.head) in HAPPENING_VERBS:
         owners.add(trig.head.i)
     # "announced Monday the expulsion of ...", "announced Monday that they were expelling ..."
-    if trig.dep_ in {"dobj", "ccomp"} and lemma(trig.head) in ANNOUNCING_VERBS:
+    if trig.dep_ in {"dobj", "ccomp"} and lemma(trig.head) in ANNOUNCING_VERBS and announcer:
         owners.add(trig.head.i)
     # "summoned the ambassador on Wednesday to declare a staffer persona non grata": the purpose is carried out then
     if (

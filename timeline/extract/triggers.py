@@ -112,6 +112,8 @@ def core_patterns() -> tuple[Pattern, ...]:
     return tuple(Pattern.from_mapping(t) for t in tomllib.loads(raw)["trigger"])
 
 
+ON_A_TRIP = frozenset({"visit", "tour", "leg", "trip", "mission", "stopover"})
+
 # "persona non grata", "persona non-grata", "personae non gratae", in any case
 PERSONA_NON_GRATA_RE = re.compile(r"\bpersonae?[\s-]+non[\s-]+grat(?:a|ae)\b", re.IGNORECASE)
 
@@ -207,7 +209,12 @@ def matches(pattern: Pattern, token: Token) -> bool:
                                  for c in token.children):  # fmt: skip
         return False
     if pattern.purpose and not any(
-        c.dep_ == "prep" and c.lower_ == "for" and any(g.lemma_.lower() in pattern.purpose for g in c.children)
+        c.dep_ == "prep"
+        and (
+            (c.lower_ == "for" and any(g.lemma_.lower() in pattern.purpose for g in c.children))
+            # "is in Nigeria on a state visit", "on the second leg of his Africa tour"
+            or (c.lower_ == "on" and any(g.lemma_.lower() in ON_A_TRIP for g in c.children))
+        )
         for c in token.children
     ):
         return False
