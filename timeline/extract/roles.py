@@ -254,8 +254,10 @@ class RoleFinder:
                 found += [a for g in c.children if g.dep_ == "pobj" for a in self.np_actors(g, mentions, on)]
         # "his counterparts from the US and Russia": whose counterparts they are is who was called
         preps = NP_PREPS | {"from"}
+        # "received a phone call Tuesday from Sisi": the parser may hang the caller on the receiving verb
+        receiving = node is not trig and node.lemma_.lower() in {"receive", "get", "take", "accept", "answer"}
         for c in node.children:
-            if c.dep_ in {"prep", "dative"} and c.lower_ in {"with", "to"}:
+            if c.dep_ in {"prep", "dative"} and (c.lower_ in {"with", "to"} or (receiving and c.lower_ == "from")):
                 found += [
                     a for g in c.children if g.dep_ == "pobj" for a in self.np_actors(g, mentions, on, preps=preps)
                 ]

@@ -77,7 +77,9 @@ def status_of(trig: Token, clause: Token | None) -> tuple[str, dates.Tense]:
         if lowers & MODALS == {"would"} and reported and has_time(node):
             return "planned", "future"  # "the Kremlin said Putin would visit Turkey in August"
         return "hypothetical", None
-    for n in chain[1:]:
+    # "In a phone call, Putin and Xi agreed to deepen ties": what the speakers plan in the call is not the call
+    adjunct = trig.dep_ == "pobj" and trig.head.lower_ in {"in", "during"} and trig.head.dep_ == "prep"
+    for n in chain[1:] if not adjunct else ():
         head = lemma(n)
         if head in HYPOTHETICAL_HEADS:
             return "hypothetical", None

@@ -59,6 +59,7 @@ class Pattern:
     against: frozenset[str] = frozenset()
     remote: bool = False
     departure: bool = False
+    governors: frozenset[str] = frozenset()
     status: str | None = None
     future: bool = False
     keywords: frozenset[str] = frozenset()
@@ -98,6 +99,7 @@ class Pattern:
             against=words("against"),
             remote=bool(data.get("remote", False)),
             departure=bool(data.get("departure", False)),
+            governors=words("governors"),
             status=data.get("status"),
             future=bool(data.get("future", False)),
             keywords=words("keywords") or frozenset({lemma[:5]}),
@@ -228,6 +230,12 @@ def matches(pattern: Pattern, token: Token) -> bool:
         return False
     if pattern.departure and not _departure(token):
         return False
+    if pattern.governors and not (
+        token.dep_ in {"dobj", "nsubjpass"}
+        and token.head.lemma_.lower() in pattern.governors
+        and not any(c.dep_ == "prep" and c.lower_ in {"for", "on"} for c in token.children)
+    ):
+        return False  # "took a call from", not "a call for calm" or "made a call on Israel to ..."
     return not (pattern.persona_non_grata and not PERSONA_NON_GRATA_RE.search(token.sent.text))
 
 
