@@ -185,6 +185,8 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
         node = verb
     elif node is trig and trig.dep_ == "dobj" and lemma(trig.head) in ENDING_VERBS:
         top = node = trig.head  # "has concluded his official visit to China": the ending verb's tense
+    elif node.dep_ == "xcomp" and node.tag_ == "VB" and lemma(node.head) in CARRYING_VERBS:
+        top = node = node.head  # "Morocco has decided to recall its ambassador": the decision is the news
     main_clause = top.dep_ in {"ROOT", "conj"} or (top.dep_ == "ccomp" and lemma(top.head) in LEAD_REPORTING)
     news_tense = node.tag_ in {"VBZ", "VBP", "VBG", "VBN"} or to_be
     # an agency's dispatch tells today's news in the past tense: "ASTANA. KAZINFORM - Tokayev had a call with ..."
