@@ -304,7 +304,13 @@ class EventExtractor:
         png_by = _png_by(trig) if pattern.persona_non_grata else None
         if pattern.status is not None and status == "occurred":
             status, tense = pattern.status, "future"  # "is expected in Accra"
-        if pattern.reverse:
+        if pattern.type == "visit" and _visiting_guest(trig):
+            # "held talks with visiting Brazilian President Lula in Beijing": the meeting's clause tells when
+            agents, targets, clause = self.roles.visiting(trig, mentions, on, sents, sent)
+            if clause is not None:
+                status, tense = status_of(trig, clause)
+            agent_quality = target_quality = 0.9
+        elif pattern.reverse:
             agents, targets = self.roles.guests_and_host(trig, mentions, on, sents, sent)
             agent_quality = target_quality = 1.0
         elif pattern.meeting:
@@ -464,6 +470,24 @@ def _png_by(trig: Token) -> Token | None:
         if w.dep_ == "prep" and w.lower_ == "by" and w.i not in subject:
             return next((g for g in w.children if g.dep_ == "pobj"), None)
     return None
+
+
+GREETING_VERBS = frozenset({"meet", "receive", "host", "welcome", "greet"})
+
+
+def _visiting_guest(trig: Token) -> bool:
+    """ "visiting" naming a guest: "with visiting Brazilian President Lula", "Visiting Indian Prime Minister
+    Modi met ...", and "met visiting Saudi Foreign Minister ..." (parsed as "met, visiting [him]")."""
+    if trig.lower_ != "visiting":
+        return False
+    if trig.dep_ in {"amod", "csubj", "compound"}:
+        return True
+    return (
+        trig.dep_ in {"advcl", "xcomp"}
+        and trig.i == trig.head.i + 1
+        and trig.head.lemma_.lower() in GREETING_VERBS
+        and any(c.dep_ == "dobj" and c.pos_ == "PROPN" for c in trig.children)
+    )
 
 
 def _by_code(actors: list[tuple[str, ActorMention]]) -> list[list[tuple[str, ActorMention]]]:

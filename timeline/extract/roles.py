@@ -314,6 +314,43 @@ class RoleFinder:
             hosts += [a for a in found if a[1].kind in STATE_KINDS | {"person"}]
         return dedupe(guests), dedupe(hosts)
 
+    def visiting(
+        self, trig: Token, mentions: list[ActorMention], on: dt.date | None, sents: list[Sentence], sent: Sentence
+    ) -> tuple[list[tuple[str, ActorMention]], list[tuple[str, ActorMention]], Token | None]:
+        """Guests named by "visiting" and their host: (visitors, hosts, the verb of the meeting).
+
+        "Xi held talks with visiting Brazilian President Lula in Beijing": Lula visits; the host is the
+        place the clause names, else the other side of the meeting (Xi's China). "Visiting Indian Prime
+        Minister Modi met Putin in Moscow": the parser may make "Visiting" a clause of the main verb,
+        whose subject is then the visitor.
+        """
+        if trig.dep_ == "csubj":
+            verb: Token | None = trig.head
+            guest_heads = [c for c in trig.head.children if c.dep_ == "nsubj"]
+        elif trig.dep_ in {"advcl", "xcomp"}:
+            # "Sisi met visiting Saudi Foreign Minister ...": read as "met, visiting [the minister]"
+            verb = trig.head
+            guest_heads = [c for c in trig.children if c.dep_ == "dobj"]
+        else:
+            verb = governing_verb(trig.head)
+            guest_heads = [trig.head]
+        if not guest_heads:
+            return [], [], verb
+        visitor_kinds = {"person", "office", "demonym", "title"}
+        guests = [a for h in guest_heads for a in self.np_actors(h, mentions, on, preps=frozenset())
+                  if a[1].kind in visitor_kinds]  # fmt: skip
+        guest_codes = {c for c, _ in guests}
+        places = [g for n in (*guest_heads, verb) if n is not None for c in n.children
+                  if c.dep_ == "prep" and c.lower_ in {"in", "to"} for g in c.children if g.dep_ == "pobj"]  # fmt: skip
+        hosts = [a for g in places for a in self.np_actors(g, mentions, on) if a[1].kind in PLACE_KINDS]
+        if not hosts and verb is not None:
+            inside = {t.i for h in guest_heads for t in h.subtree}
+            sides = [c for c in verb.children if c.dep_ in {"nsubj", "dobj"} and c.i not in inside]
+            sides += [g for c in verb.children if c.dep_ == "prep" and c.lower_ == "with"
+                      for g in c.children if g.dep_ == "pobj" and g.i not in inside]  # fmt: skip
+            hosts = [a for h in sides for a in self.np_actors(h, mentions, on) if a[1].kind in STATE_KINDS | {"person"}]
+        return guests, [h for h in dedupe(hosts) if h[0] not in guest_codes], verb
+
     @staticmethod
     def surnames(earlier: list[ActorMention], sent: Sentence, found: list[ActorMention]) -> list[ActorMention]:
         """Bare surnames ("Kim") that refer back to a full name ("Kim Jong Un") earlier in the article."""
