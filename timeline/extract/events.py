@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Token
 
 from timeline.extract import dates
 from timeline.extract.actors import ActorMention, Gazetteer
-from timeline.extract.attach import event_date
+from timeline.extract.attach import PRIOR_RE, event_date
 from timeline.extract.home import ArticleContext, article_context, blank_dateline, resolve_titles
 from timeline.extract.roles import PLACE_KINDS, RoleFinder, dedupe
 from timeline.extract.sentences import Sentence, following, previous, split_sentences
@@ -126,7 +126,7 @@ class EventExtractor:
             drafts[i].extend(
                 self._sentence_drafts(articles[i], sents, sent, doc, exprs, by_lemma, people, ctx, drafts[i])
             )
-        return [self._merge(art, d) for art, d in zip(articles, drafts, strict=True)]
+        return [self._merge(art, _story_months(art, d)) for art, d in zip(articles, drafts, strict=True)]
 
     def _may_hold_event(self, text: str, keywords: re.Pattern[str]) -> bool:
         """Cheap test before parsing: a trigger word, and an actor named or a pronoun that may refer to one."""
@@ -470,6 +470,35 @@ def _png_by(trig: Token) -> Token | None:
         if w.dep_ == "prep" and w.lower_ == "by" and w.i not in subject:
             return next((g for g in w.children if g.dep_ == "pobj"), None)
     return None
+
+
+# How near the paper's day a dated mention must be for the article to tell a running story
+STORY_DAYS = 7
+
+
+def _story_months(art: Article, drafts: list[Draft]) -> list[Draft]:
+    """Undated steps of a running story dated by its month.
+
+    In an article whose own news is dated within a week of the paper, the next leg of the trip ("will
+    then leave for South Africa") and what came just before ("Before that, he was in Argentina",
+    "Earlier, the envoy was called to New Delhi") happened that month: month precision, no more.
+    """
+    pub = art.published
+    if pub is None:
+        return drafts
+    story = [d.date.start for d in drafts if d.date is not None and d.date.start is not None
+             and d.date.precision == "day" and abs((d.date.start - pub).days) <= STORY_DAYS]  # fmt: skip
+    if not story:
+        return drafts
+    month = dates.Resolved(min(story).replace(day=1), None, "month", "the story's month")
+    return [
+        replace(d, date=month, date_basis="context")
+        if d.date is None
+        and ((d.status == "planned" and d.type == "visit") or PRIOR_RE.search(d.evidence))
+        and d.date_basis == "none"
+        else d
+        for d in drafts
+    ]
 
 
 GREETING_VERBS = frozenset({"meet", "receive", "host", "welcome", "greet"})

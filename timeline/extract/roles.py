@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from itertools import pairwise
 
 from spacy.tokens import Doc, Token
 
@@ -482,8 +483,12 @@ class RoleFinder:
         if not pool:
             prev = previous(sents, sent)
             if prev is not None:
-                earlier = self.gaz.find(prev.text)
-                pool = [m for m in earlier if (m.kind == "person") == personal]
+                earlier = self.gaz.find(prev.text, titles=True)
+                pool = [m for m in earlier if (m.kind == "person") == personal and m.kind != "title"]
+                if not pool and personal:
+                    # "The Kenyan president arrived in Kampala ... He will then leave for Kigali"
+                    pool = [m for m, t in pairwise(earlier) if m.kind in {"demonym", "state"}
+                            and t.kind == "title" and TITLED_GAP_RE.fullmatch(prev.text, m.end, t.start)]  # fmt: skip
         if not pool:
             # "During his visit to Ankara, the Iranian president ...": the referent comes after
             # ("After he landed in Beijing, Putin said"): after the pronoun's own clause, never inside it
@@ -612,6 +617,7 @@ class RoleFinder:
 
 
 SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+TITLED_GAP_RE = re.compile(r"(?:'s|’s)?\s+")
 
 
 def _is_subject(doc: Doc, m: ActorMention) -> bool:
