@@ -274,7 +274,8 @@ class RoleFinder:
                           for g in c.children if g.dep_ == "pobj" for a in self.np_actors(g, mentions, on)]  # fmt: skip
         if trig.pos_ == "VERB":
             for c in trig.children:
-                if c.dep_ == "dobj":
+                # ("Macron called Putin": the parser may read the one called as a predicate)
+                if c.dep_ == "dobj" or (c.dep_ == "oprd" and c.pos_ == "PROPN"):
                     found += self.np_actors(c, mentions, on, preps=preps)
         return found
 

@@ -114,6 +114,7 @@ def core_patterns() -> tuple[Pattern, ...]:
     return tuple(Pattern.from_mapping(t) for t in tomllib.loads(raw)["trigger"])
 
 
+ENVOY_WORDS = frozenset({"ambassador", "envoy", "diplomat", "chargé", "charge", "consul", "attaché", "attache"})
 ON_A_TRIP = frozenset({"visit", "tour", "leg", "trip", "mission", "stopover"})
 
 # "persona non grata", "persona non-grata", "personae non gratae", in any case
@@ -134,6 +135,8 @@ def _object_heads(token: Token) -> list[Token]:
     heads = [c for c in token.children if c.dep_ in {"dobj", "nsubjpass", "attr", "oprd"}]
     # "Ajay Bisaria, India's High Commissioner to Pakistan, was called ...": the title is in apposition
     heads += [a for h in list(heads) for a in h.children if a.dep_ == "appos"]
+    # "called President Moon", "expelled Ambassador John Smith": the title before the name
+    heads += [c for h in list(heads) if h.pos_ == "PROPN" for c in h.children if c.dep_ == "compound"]
     # "expelled dozens of Russian diplomats": the quantity's "of" phrase names what was expelled
     # ("recognition of Gbagbo's envoy" is no quantity: the envoy is not what was withdrawn)
     heads += [g for h in list(heads) if h.pos_ == "NUM" or h.lemma_.lower() in QUANTITY_HEADS
@@ -194,7 +197,10 @@ def matches(pattern: Pattern, token: Token) -> bool:
         c.dep_ in {"prt", "advmod", "prep"} and c.lower_ == pattern.particle for c in token.children
     ):
         return False
-    if pattern.objects and not any(o.lemma_.lower() in pattern.objects for o in _object_heads(token)):
+    if pattern.objects and not any(
+        o.lemma_.lower() in pattern.objects or (o.pos_ == "PROPN" and "propn" in pattern.objects)
+        for o in _object_heads(token)
+    ):
         return False
     if pattern.modifiers and not (_modifier_words(token) & pattern.modifiers):
         return False
@@ -266,7 +272,13 @@ def _remote(token: Token) -> bool:
         return False
     perfect = token.tag_ == "VBN" and any(c.dep_ == "aux" and c.lemma_ == "have" for c in token.children)
     gerund = token.tag_ == "VBG" and token.dep_ in {"pcomp", "ROOT", "acomp", "advcl"}  # "Great speaking with ..."
-    if token.tag_ != "VBD" and not perfect and not gerund:
+    # "Macron called Putin on Saturday": a past tense the parser tags as a bare participle
+    misread = (
+        token.tag_ == "VBN"
+        and any(c.dep_ == "nsubj" for c in token.children)
+        and not any(c.dep_ in {"aux", "auxpass"} for c in token.children)
+    )
+    if token.tag_ != "VBD" and not perfect and not gerund and not misread:
         return False
     # "spoke with the Moroccan king in Rabat": a place anywhere in the clause puts them together
     for t in token.subtree:
@@ -284,6 +296,19 @@ def _remote(token: Token) -> bool:
         return False
     if any(c.lower_ in SPEAKING_PREPS for c in preps):
         return True
+    if token.lemma_.lower() in {"call", "ring"}:
+        # "Bush on Friday called his South Korean counterpart": the one called is the object, but
+        # "called in the ambassador" (summoned), "called him a liar" and "called back" are no calls
+        naming = [c for c in token.children if c.dep_ == "oprd" and c.pos_ != "PROPN"]
+        naming += [a for c in token.children if c.dep_ == "dobj" for a in c.children
+                   if a.dep_ == "appos" and any(d.lower_ in {"a", "an"} for d in a.children)]  # fmt: skip
+        # "Powell called Russian ambassador Ushakov to advise him": an envoy is called in, not a leader rung
+        envoy = any(w.lemma_.lower() in ENVOY_WORDS for c in token.children if c.dep_ in {"dobj", "oprd"}
+                    for w in c.subtree)  # fmt: skip
+        if naming or envoy or any(c.dep_ == "prt" for c in token.children):
+            return False
+        # (the parser may read the one called as a predicate: "Macron called Putin on Saturday")
+        return any(c.dep_ == "dobj" or (c.dep_ == "oprd" and c.pos_ == "PROPN") for c in token.children)
     # "X and Y spoke on Thursday": a subject of two sides
     return any(c.dep_ == "nsubj" and c.conjuncts for c in token.children)
 
