@@ -113,6 +113,11 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
     # "Modi will visit France next month, the ministry announced on Friday": the act's own date first
     direct = [e for e in attached if governs(doc, sent.start, e, trig, clause, announcer=False)]
     attached = direct or attached
+    node = clause or trig
+    shares_subject = not any(c.dep_ in {"nsubj", "nsubjpass", "aux"} for c in node.children)
+    if not attached and node.dep_ == "conj" and node.head.pos_ in {"VERB", "AUX"} and shares_subject:
+        # "sent home Kenya's ambassador on Thursday and recalled its own envoy": one day for both verbs
+        attached = [e for e in own if governs(doc, sent.start, e, node.head, None)]
     if not attached:
         attached = when_clause_date(art.text, own, sent.start + trig.idx)
     if not attached:

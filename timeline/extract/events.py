@@ -26,10 +26,10 @@ from timeline.extract import dates
 from timeline.extract.actors import ActorMention, Gazetteer
 from timeline.extract.attach import PRIOR_RE, event_date
 from timeline.extract.home import ArticleContext, article_context, blank_dateline, resolve_titles
-from timeline.extract.roles import PLACE_KINDS, RoleFinder, dedupe
+from timeline.extract.roles import OFFICIAL_HEADS, PLACE_KINDS, RoleFinder, dedupe
 from timeline.extract.sentences import Sentence, following, previous, split_sentences
 from timeline.extract.status import status_of
-from timeline.extract.syntax import QUANTITY_NOUNS, clause_verb, habitual, lemma, objects, subsumed
+from timeline.extract.syntax import QUANTITY_NOUNS, clause_verb, habitual, lemma, objects, of_objects, subsumed
 from timeline.extract.triggers import Pattern, keyword_regex, matches
 from timeline.models import Actor, Article, DateBasis, Event, Mention, Precision
 
@@ -218,7 +218,8 @@ class EventExtractor:
             # "Chile and Colombia recalled their ambassadors": each state calls home its own envoy;
             # "recalled its ambassadors to Spain and Norway": each post is its own recall
             posts: list[list[tuple[str, ActorMention]]] = _by_code(draft.targets) or [[]]
-            return [replace(draft, agents=a, targets=t) for a in _by_code(draft.agents) for t in posts]
+            return [replace(draft, agents=a, targets=t) for a in _by_code(draft.agents) for t in posts
+                    if not t or t[0][0] != a[0][0]]  # fmt: skip
         if draft.type == "expulsion" and len(draft.targets) > 1:
             # "expelled the Mexican ambassador and Spanish diplomats": one expulsion per state sent home
             return [replace(draft, targets=[t]) for t in draft.targets]
@@ -236,6 +237,13 @@ class EventExtractor:
             if side and len(others) > 1:
                 return [replace(draft, agents=[*side, o]) for o in others]
         return [draft]
+
+    def _named_before(self, sents: list[Sentence], sent: Sentence, sides: set[str], on: dt.date | None) -> bool:
+        """Whether the sentence before names a state besides ``sides`` (a party the act may be aimed at)."""
+        prev = previous(sents, sent)
+        return prev is not None and any(
+            m.kind in {"state", "seat", "demonym"} and m.code(on) not in sides for m in self.gaz.find(prev.text)
+        )
 
     def _listed_states(
         self, sents: list[Sentence], sent: Sentence, on: dt.date | None
@@ -301,6 +309,10 @@ class EventExtractor:
                 status = "hypothetical"
         if pattern.type == "expulsion" and trig.pos_ == "NOUN" and _expels_others(trig):
             return None  # "the expulsion of migrants from Peru", "of foreign journalists": not envoys
+        if pattern.type == "expulsion" and any(
+            c.dep_ == "poss" and c.lower_ in {"its", "their"} for o in objects(trig) for c in o.children
+        ):
+            return None  # "sent home its ambassador": a state calls its own envoy home, a recall if anything
         png_by = _png_by(trig) if pattern.persona_non_grata else None
         if pattern.status is not None and status == "occurred":
             status, tense = pattern.status, "future"  # "is expected in Accra"
@@ -359,6 +371,17 @@ class EventExtractor:
             # "23 countries were informed of expulsions." then "Canada, Australia, ... and Estonia.": a
             # sentence that only lists states spells out the count
             targets = [t for t in self._listed_states(sents, sent, on) if t[0] not in agent_codes]
+            target_quality = 0.85
+        if (
+            pattern.type == "recall"
+            and not targets
+            and len(_by_code(agents)) == 2
+            and _their_envoys(trig)
+            and not _third_party(doc, mentions, {c for c, _ in agents}, on)
+            and not self._named_before(sents, sent, {c for c, _ in agents}, on)
+        ):
+            # "Venezuela and Mexico recalled their ambassadors": each from the other (_drafts pairs them)
+            targets = list(agents)
             target_quality = 0.85
         if pattern.type in {"recall", "expulsion"} and not targets:
             # "ordered the expulsion of six diplomats" after "the Russian government said": whose diplomats
@@ -499,6 +522,27 @@ def _story_months(art: Article, drafts: list[Draft]) -> list[Draft]:
         else d
         for d in drafts
     ]
+
+
+def _third_party(doc: Doc, mentions: list[ActorMention], sides: set[str], on: dt.date | None) -> bool:
+    """Whether a state besides ``sides`` is named as a party ("after strikes by Israel"), not just as a
+    modifier of a thing ("over a US trade proposal")."""
+    for m in mentions:
+        if m.code(on) in sides or len(m.code(on)) != 3:
+            continue
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None or span.root.dep_ not in {"compound", "amod", "nmod"}:
+            return True
+        head = span.root.head
+        if head.lemma_.lower() in OFFICIAL_HEADS or head.pos_ == "PROPN":
+            return True  # "the US envoy", "the Israeli government": a party all the same
+    return False
+
+
+def _their_envoys(trig: Token) -> bool:
+    """The envoys recalled are "their" own, in the plural: "recalled their ambassadors"."""
+    envoys = [o for o in objects(trig) if o.tag_ == "NNS"] + [o for o in of_objects(trig) if o.tag_ == "NNS"]
+    return any(c.dep_ == "poss" and c.lower_ == "their" for o in envoys for c in o.children)
 
 
 GREETING_VERBS = frozenset({"meet", "receive", "host", "welcome", "greet"})

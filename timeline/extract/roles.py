@@ -22,6 +22,9 @@ ENVOY_PREPS = NP_PREPS | {"at", "from", "in"}
 # Envoy nouns the parser may hang on the verb as a conjunct ("the expulsion on Monday of A and two diplomats")
 MISPARSED_ENVOYS = frozenset({"diplomat", "ambassador", "envoy", "official", "staff", "attache", "consul"})
 # Plural subjects that only say "some states": the states themselves are named in "including ..."
+# Who rule from a place: "the junta in Niamey", "authorities in Bamako", "the government in Kabul"
+RULERS = frozenset({"junta", "government", "authority", "authorities", "regime", "military", "leadership",
+                    "administration", "rulers", "ruler", "council"})  # fmt: skip
 GENERIC_AGENTS = frozenset({"state", "country", "nation", "government", "member", "ally", "capital", "partner"})
 # Who can be a guest: "hosted the Turkish president", "received Lavrov", "welcomed a Chinese delegation".
 GUEST_NOUNS = frozenset({
@@ -199,6 +202,9 @@ class RoleFinder:
                     quality = 0.85
                 else:
                     found += self.np_actors(subj, mentions, on, exclude=trig)
+                    if not found and subj.lemma_.lower() in RULERS:
+                        # "The military junta in Niger has expelled ...", "Authorities in Bamako expelled ..."
+                        found += self.np_actors(subj, mentions, on, exclude=trig, preps=NP_PREPS | {"in"})
                     owner = [c for c in subj.children if c.dep_ == "poss" and c.pos_ == "PRON"]
                     if not found and owner and subj.lemma_.lower() in OFFICIAL_HEADS | {"regime", "country"}:
                         # "her government is expelling ...", "its foreign ministry recalled ..."
