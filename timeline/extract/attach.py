@@ -44,7 +44,9 @@ BLOCKED_RE = re.compile(r"\b(?:blocked|vetoed|killed|sank|struck down)\b", re.IG
 VOTE_RE = re.compile(r"\bvot(?:e|es|ed|ing)\b", re.IGNORECASE)
 # "ISLAMABAD, May 14 (APP):", "PUTRAJAYA, Aug 24 —": a dateline's date is the report's, not the event's
 DATELINE_TAIL_RE = re.compile(r"\.?\s*(?:\([A-Za-z .]+\)|/[A-Za-z]+/)?(?:\s*(?::|—|–|--?)\s|(?<=[)/])\s+(?=[A-Z]))")
-DATELINE_HEAD_RE = re.compile(r"(?:^|\n)(?:date \S+\s+)?[A-Z][A-Za-z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z ]{1,30})?,?\s*$")
+DATELINE_HEAD_RE = re.compile(
+    r"(?:^|\n)(?:date \S+\s+)?(?:[,;]\s*)?[A-Z][A-Za-z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z ]{1,30})?,?\s*$"
+)
 # A later sentence about the same happening: "The visit took place on 12 May", "Her expulsion came on
 # Saturday", "The announcement, made on Monday, ...", "In a readout of Friday's call".
 SAME_HAPPENING_NOUNS: dict[str, str] = {
@@ -207,7 +209,7 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
             # statement on Saturday": the news is the statement's, made that day
             return with_duration(told, sent.text, ends_it(trig, clause)), "context"
         # "has arrived in Algiers for a three-day visit": the visit runs from today
-        today = dates.Resolved(pub, None, "day", "publication date")
+        today = dispatch_day(art, exprs) or dates.Resolved(pub, None, "day", "publication date")
         return with_duration(today, sent.text, ends_it(trig, clause)), "publication"
     if main_clause and node.tag_ == "VBD" and not dated_other and is_lead(sents, sent):
         # a readout's undated lead ("The Prime Minister had a telephone conversation with ...") under or over
@@ -222,7 +224,7 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
             told = statement_day(art, sents, sent, exprs)
             if told is not None:
                 return with_duration(told, sent.text, ends_it(trig, clause)), "context"
-            today = dates.Resolved(pub, None, "day", "publication date")
+            today = dispatch_day(art, exprs) or dates.Resolved(pub, None, "day", "publication date")
             return with_duration(today, sent.text, ends_it(trig, clause)), "publication"
     return None, "none"
 
@@ -248,6 +250,22 @@ def other_happenings_date(doc: Doc, offset: int, expr: dates.TimeExpr) -> bool:
         if tok.pos_ == "NOUN" and lemma(tok) in OTHER_HAPPENINGS:
             return True
     return False
+
+
+def dispatch_day(art: Article, exprs: list[dates.TimeExpr]) -> dates.Resolved | None:
+    """The day a wire dateline gives ("NAIROBI, Kenya, Mar 9 –"): the news lead's day when the paper ran
+    the dispatch a day or two later."""
+    if art.published is None:
+        return None
+    for e in exprs:
+        if e.start > 400:
+            break
+        if e.kind == "absolute" and e.day is not None and in_dateline(art.text, e):
+            res = dates.resolve(e, art.published, "past")
+            if res.start is not None and 0 < (art.published - res.start).days <= 3:
+                return replace(res, text="dateline")
+            return None
+    return None
 
 
 def in_dateline(text: str, expr: dates.TimeExpr) -> bool:

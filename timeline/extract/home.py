@@ -26,7 +26,8 @@ from timeline.models import Article
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 # "ISLAMABAD, Mar 04 (APP):", "MANILA, Philippines -", "New Delhi:", "ANKARA, November 4. /TASS/:"
 DATELINE_RE = re.compile(
-    rf"(?:^|\n|date \d{{4}}-\d\d-\d\d\s+)\s*(?P<place>[A-Z][A-Za-z'’.\-]+(?: [A-Z][A-Za-z'’.\-]+){{0,2}})\s*"
+    rf"(?:^|\n|date \d{{4}}-\d\d-\d\d\s+)\s*(?:[,;]\s*)?"
+    rf"(?P<place>[A-Z][A-Za-z'’.\-]+(?: [A-Z][A-Za-z'’.\-]+){{0,2}})\s*"
     rf"(?:,\s*(?P<region>[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){{0,2}}))?"
     rf"(?:,?\s*(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})(?:,?\s*\d{{4}})?\.?)?"
     rf"\s*(?:\([A-Za-z .]+\)|/[A-Za-z]+/)?(?:\s*(?::|—|–|--?)\s|(?<=[)/])\s+(?=[A-Z]))"
@@ -122,7 +123,7 @@ def dateline_state(text: str, gaz: Gazetteer) -> str | None:
 
 # The head of a dateline left in the text: "ISLAMABAD, May 14 (APP):", "New Delhi:", "RIYADH, Saudi Arabia —"
 LEADING_DATELINE_RE = re.compile(
-    rf"^(?:date \d{{4}}-\d\d-\d\d\s+)?(?P<place>[A-Z][A-Za-z'’.\-]+(?: [A-Z][A-Za-z'’.\-]+){{0,2}})\s*"
+    rf"^(?:date \d{{4}}-\d\d-\d\d\s+)?(?:[,;]\s*)?(?P<place>[A-Z][A-Za-z'’.\-]+(?: [A-Z][A-Za-z'’.\-]+){{0,2}})\s*"
     rf"(?:,\s*(?P<region>[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){{0,2}}))?"
     rf"(?P<date>,?\s*(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})(?:,?\s*\d{{4}})?\.?)?"
     rf"\s*(?P<agency>\([A-Za-z .]+\)|/[A-Za-z]+/|\.\s*[A-Z]{{3,}}(?: [A-Z]{{2,}})?)?"
