@@ -14,7 +14,7 @@ from timeline.extract.home import wire_dateline
 from timeline.extract.sentences import Sentence, following, previous
 from timeline.extract.status import REPORTING_VERBS
 from timeline.extract.syntax import governing_verb, lemma
-from timeline.extract.triggers import Pattern
+from timeline.extract.triggers import Pattern, ends_a_visit
 from timeline.models import Article, DateBasis
 
 HAPPENING_VERBS = frozenset({"announce", "confirm", "come", "take", "happen", "occur", "follow", "make", "begin",
@@ -478,6 +478,8 @@ def with_duration(res: dates.Resolved, text: str, ending: bool = False) -> dates
 
 def ends_it(trig: Token, clause: Token | None) -> bool:
     """Whether the clause tells the happening's end: "has wrapped up a visit", "concluded his tour"."""
+    if trig.pos_ == "VERB" and ends_a_visit(trig):
+        return True  # "left Moscow on Wednesday after a three-day state visit"
     verb = clause if clause is not None and clause.pos_ in {"VERB", "AUX"} else None
     if verb is None and trig.dep_ == "dobj":
         verb = trig.head

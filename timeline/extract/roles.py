@@ -506,7 +506,8 @@ class RoleFinder:
         # "X plans to meet Y, and from there he will depart for ...": a subject pronoun continues the
         # clause's subject, not the nearest name
         subjects: list[ActorMention] = []
-        if personal and tok.dep_ in SUBJECTS:
+        # ("X departed from India after wrapping up their three-day visit": the possessor is the subject too)
+        if (personal or tok.lower_ in {"their", "its"}) and (tok.dep_ in SUBJECTS or tok.dep_ == "poss"):
             # ("The Brazilian president flies to Santiago to meet Boric, and he will then ...": a title's state)
             doc = tok.doc
             titled = [m for m in before if m.kind in STATE_KINDS and m not in pool
@@ -543,6 +544,8 @@ class RoleFinder:
                 if pattern.lemma == "start":
                     for o in objects(trig):
                         out += pobjs(o, pattern.place_preps)
+                if pattern.ending:  # "left Moscow after a state visit": the place left
+                    out += [a for o in objects(trig) for a in self.np_actors(o, mentions, on)]
             elif trig.pos_ == "VERB":
                 for c in trig.children:
                     if c.dep_ == "dobj":

@@ -107,6 +107,8 @@ def habitual(trig: Token) -> bool:
     Counted objects only count with a span of time ("17 resolutions since 2011"); "expelled two diplomats on
     Monday" is one act.
     """
+    if trig.pos_ == "NOUN" and trig.dep_ == "dobj":
+        trig = trig.head  # "has used its veto 14 times": the verb carries the count
     if trig.pos_ not in {"VERB", "AUX"}:
         return False
     for c in trig.children:

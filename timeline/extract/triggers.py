@@ -60,6 +60,7 @@ class Pattern:
     remote: bool = False
     departure: bool = False
     governors: frozenset[str] = frozenset()
+    ending: bool = False
     status: str | None = None
     future: bool = False
     keywords: frozenset[str] = frozenset()
@@ -100,6 +101,7 @@ class Pattern:
             remote=bool(data.get("remote", False)),
             departure=bool(data.get("departure", False)),
             governors=words("governors"),
+            ending=bool(data.get("ending", False)),
             status=data.get("status"),
             future=bool(data.get("future", False)),
             keywords=words("keywords") or frozenset({lemma[:5]}),
@@ -236,6 +238,8 @@ def matches(pattern: Pattern, token: Token) -> bool:
         return False
     if pattern.departure and not _departure(token):
         return False
+    if pattern.ending and not ends_a_visit(token):
+        return False
     if pattern.governors and not (
         token.dep_ in {"dobj", "nsubjpass"}
         and token.head.lemma_.lower() in pattern.governors
@@ -311,6 +315,15 @@ def _remote(token: Token) -> bool:
         return any(c.dep_ == "dobj" or (c.dep_ == "oprd" and c.pos_ == "PROPN") for c in token.children)
     # "X and Y spoke on Thursday": a subject of two sides
     return any(c.dep_ == "nsubj" and c.conjuncts for c in token.children)
+
+
+def ends_a_visit(token: Token) -> bool:
+    """A departure "after"/"following" a visit: "left Moscow on Wednesday after a three-day state visit"."""
+    after = {"after", "following", "wrapping", "concluding", "ending"}
+    return any(
+        c.dep_ in {"prep", "advcl"} and c.lower_ in after and any(t.lemma_.lower() in ON_A_TRIP for t in c.subtree)
+        for c in token.children
+    )
 
 
 DEPARTURE_LEMMAS = frozenset({"leave", "depart", "quit", "exit"})
