@@ -78,6 +78,12 @@ CLAUSE_BREAK_RE = re.compile(
 LEAD_REPORTING = REPORTING_VERBS | {"learn", "learnt"}
 # "Before that, he was on a visit to Argentina": told as earlier than the news
 PRIOR_RE = re.compile(r"\b(?:before that|before then|earlier|previously|prior to|formerly|once)\b", re.I)
+# "The two leaders discussed ...": the sides the sentence before named
+TWO_SIDES_RE = re.compile(
+    r"\b(?:the two|both)\s+(?:leaders|presidents|prime ministers|premiers|ministers|foreign ministers|"
+    r"heads of state|sides|counterparts|monarchs|kings)\b",
+    re.IGNORECASE,
+)
 ALSO_RE = re.compile(r"\balso\b", re.IGNORECASE)
 EARLIER_ONE_RE = re.compile(r"\b(?:previous(?:ly)?|earlier|prior|last time|first time|once again|again)\b", re.I)
 ANNOUNCED_BEFORE_RE = re.compile(r"\b(?:announc|confirm|order|declar|unveil)\w*\s+(?:on\s+)?$", re.I)
@@ -102,6 +108,8 @@ STATEMENT_BEFORE_RE = re.compile(
     r"(?:\s+(?:issued|released|published|posted))?\s+(?:on\s+|late\s+|early\s+|later\s+)?$",
     re.IGNORECASE,
 )
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+NTH_DAY_RE = re.compile(rf"\bthe ({'|'.join(ORDINALS)}|last|final|closing) day of\b", re.IGNORECASE)
 WHEN_RE = re.compile(r"\s*,?\s*when\b")
 
 
@@ -468,6 +476,14 @@ def with_duration(res: dates.Resolved, text: str, ending: bool = False) -> dates
     if res.start is None or res.end is not None or res.precision != "day":
         return res
     days = dates.find_duration_days(text)
+    nth = NTH_DAY_RE.search(text)
+    if days and days > 1 and nth:
+        # "on the second day of his six-day visit ... on Monday": the visit began the day before
+        word = nth.group(1).lower()
+        k = days if word in {"last", "final", "closing"} else ORDINALS.index(word) + 1
+        first = dates.shift(res.start, -(min(k, days) - 1))
+        if first is not None:
+            return replace(res, start=first, end=dates.shift(first, days - 1))
     if days and days > 1:
         if ending:
             first = dates.shift(res.start, -(days - 1))

@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Token
 
 from timeline.extract import dates
 from timeline.extract.actors import ActorMention, Gazetteer
-from timeline.extract.attach import PRIOR_RE, event_date
+from timeline.extract.attach import PRIOR_RE, TWO_SIDES_RE, event_date
 from timeline.extract.home import ArticleContext, article_context, blank_dateline, resolve_titles
 from timeline.extract.roles import OFFICIAL_HEADS, PLACE_KINDS, RoleFinder, dedupe
 from timeline.extract.sentences import Sentence, following, previous, split_sentences
@@ -131,7 +131,10 @@ class EventExtractor:
     def _may_hold_event(self, text: str, keywords: re.Pattern[str]) -> bool:
         """Cheap test before parsing: a trigger word, and an actor named or a pronoun that may refer to one."""
         return bool(keywords.search(text) or ECHO_RE.search(text)) and (
-            self.gaz.names_any(text) or bool(PRONOUN_RE.search(text)) or bool(COUNT_RE.search(text))
+            self.gaz.names_any(text)
+            or bool(PRONOUN_RE.search(text))
+            or bool(COUNT_RE.search(text))
+            or bool(TWO_SIDES_RE.search(text))
         )
 
     def _table(self, extra: tuple[Pattern, ...]) -> tuple[dict[str, list[Pattern]], re.Pattern[str]]:
@@ -238,6 +241,15 @@ class EventExtractor:
                 return [replace(draft, agents=[*side, o]) for o in others]
         return [draft]
 
+    def _two_sides(self, sents: list[Sentence], sent: Sentence, on: dt.date | None) -> list[tuple[str, ActorMention]]:
+        """The two states the sentence before names (people, titled demonyms, states), when exactly two."""
+        prev = previous(sents, sent)
+        if prev is None:
+            return []
+        found = [m for m in self.gaz.find(prev.text) if m.kind in {"person", "state", "demonym", "office"}]
+        sides = dedupe([(m.code(on), m) for m in found if len(m.code(on)) == 3])
+        return sides if len(sides) == 2 else []
+
     def _named_before(self, sents: list[Sentence], sent: Sentence, sides: set[str], on: dt.date | None) -> bool:
         """Whether the sentence before names a state besides ``sides`` (a party the act may be aimed at)."""
         prev = previous(sents, sent)
@@ -343,6 +355,9 @@ class EventExtractor:
         if pattern.type == "phone_call":
             agents = dedupe(agents + targets)
             targets = []
+            if len(agents) < 2 and TWO_SIDES_RE.search(sent.text):
+                # "X congratulated his Kosovar counterpart. In a phone call, the two leaders discussed ..."
+                agents = self._two_sides(sents, sent, on) or agents
         if (
             not agents
             and pattern.type == "expulsion"

@@ -30,7 +30,8 @@ GENERIC_AGENTS = frozenset({"state", "country", "nation", "government", "member"
 GUEST_NOUNS = frozenset({
     "president", "minister", "leader", "counterpart", "delegation", "king", "queen", "emir", "prince", "premier",
     "chancellor", "envoy", "secretary", "monarch", "sultan", "sheikh", "head", "official", "negotiator",
-    "diplomat", "vice", "pope", "ruler", "chief", "speaker", "general",
+    "diplomat", "vice", "pope", "ruler", "chief", "speaker", "general", "emperor", "empress", "duke", "princess",
+    "taoiseach", "ayatollah",
 })  # fmt: skip
 # A demonym names a visiting state only through someone who can act for it: "the Russian minister",
 # not "Russian tourists".
