@@ -33,6 +33,10 @@ from timeline.extract.syntax import QUANTITY_NOUNS, clause_verb, habitual, lemma
 from timeline.extract.triggers import Pattern, keyword_regex, matches
 from timeline.models import Actor, Article, DateBasis, Event, Mention, Precision
 
+# posts taken up on arrival ("arrived in Lima as ambassador"); a special envoy's trip is a visit all the same
+POSTS = frozenset({"ambassador", "representative", "consul", "commissioner", "correspondent"})
+# "Osinbajo's presidential veto", "a line-item veto": a head of state's veto of a law at home
+DOMESTIC_VETOES = frozenset({"presidential", "gubernatorial", "pocket", "line-item", "item", "executive", "royal"})
 LEGISLATION = frozenset({"bill", "law", "legislation", "budget", "act", "amendment", "nomination", "appointment",
                          "ordinance", "decree", "tax", "spending", "package"})  # fmt: skip
 CAPABILITY_NOUNS = frozenset({"power", "right", "privilege"})
@@ -319,6 +323,8 @@ class EventExtractor:
             status, tense = status_of(trig, clause)
             if trig.lemma_.lower() in THREAT_NOUNS:
                 status = "hypothetical"
+        if pattern.type == "visit" and any(_taking_up_post(c) for c in trig.children if c.dep_ == "prep"):
+            return None  # "since he arrived at U.N. headquarters as Washington's top envoy": taking up a post
         if pattern.type == "expulsion" and trig.pos_ == "NOUN" and _expels_others(trig):
             return None  # "the expulsion of migrants from Peru", "of foreign journalists": not envoys
         if pattern.type == "expulsion" and any(
@@ -339,6 +345,8 @@ class EventExtractor:
             agent_quality = target_quality = 1.0
         elif pattern.meeting:
             agents, targets = self.roles.meeting_roles(trig, clause, mentions, on, sents, sent)
+            # "The GCC foreign ministers met in Riyadh": a body's meeting is no state's visit
+            agents = [a for a in agents if a[1].kind != "org"]
             if not agents or not targets:
                 return None
             agent_quality = target_quality = 1.0
@@ -378,7 +386,11 @@ class EventExtractor:
             return None
         if pattern.place_preps and not targets and pattern.type != "visit":
             return None
-        if pattern.type == "veto" and any(o.lemma_.lower() in LEGISLATION for o in objects(clause or trig)):
+        vetoed = objects(clause or trig) + (of_objects(trig) if trig.pos_ == "NOUN" else [])
+        if pattern.type == "veto" and (
+            any(o.lemma_.lower() in LEGISLATION for o in vetoed)
+            or any(c.lower_ in DOMESTIC_VETOES for c in trig.children if c.dep_ in {"amod", "compound"})
+        ):
             return None  # "the president vetoed the bill": a domestic veto, not a Security Council one
         if pattern.veto_holder and not any(c in self.gaz.veto_holders.get("UNSC", frozenset()) for c in agent_codes):
             return None
@@ -537,6 +549,14 @@ def _story_months(art: Article, drafts: list[Draft]) -> list[Draft]:
         else d
         for d in drafts
     ]
+
+
+def _taking_up_post(prep: Token) -> bool:
+    """An "as" phrase naming a post: "arrived ... as Washington's top envoy", "as ambassador"."""
+    return prep.lower_ == "as" and any(
+        g.lemma_.lower() in POSTS or (g.lower_ == "envoy" and g.i > 0 and g.nbor(-1).lower_ in {"top", "new"})
+        for g in prep.subtree
+    )
 
 
 def _third_party(doc: Doc, mentions: list[ActorMention], sides: set[str], on: dt.date | None) -> bool:

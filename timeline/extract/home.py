@@ -38,6 +38,7 @@ AGENCY_TITLES = frozenset({
     "presidency", "prime minister's office", "pmo", "federal government", "government",
 })  # fmt: skip
 WIRE_RE = re.compile(r"\b(?:Reuters|AFP|Agence France-Presse|Associated Press|AP|Bloomberg|dpa)\b")
+SEATS_OF_BODIES = {"Brussels": "EU"}
 THIS_CITY_RE = re.compile(r"\bthis (?:capital|city)\b", re.IGNORECASE)
 THE_RE = re.compile(r"\b[Tt]he\s+$")
 QUALIFIER_GAP_RE = re.compile(r"^(?:\s*(?:'s|’s|')?\s*)$")
@@ -60,6 +61,8 @@ class ArticleContext:
     home_named: bool = False
     # the state of the place the story is filed from, when a dateline names it
     filed_from: str | None = None
+    # organisations the article names ("EU"): a city that seats one stands for it ("Brussels announced ...")
+    bodies: frozenset[str] = frozenset()
 
     def state_for(self, title: str, pos: int) -> str | None:
         """The state an unnamed ``title`` at ``pos`` stands for.
@@ -194,7 +197,8 @@ def article_context(art: Article, gaz: Gazetteer, found: list[ActorMention]) -> 
     home_named = home is not None and any(
         m.start >= head and m.kind in {"state", "demonym", "seat"} and m.code() == home for m in found
     )
-    return ArticleContext(home, tuple(qualified), home_named, filed_from)
+    bodies = frozenset(m.code() for m in found if m.kind == "org")
+    return ArticleContext(home, tuple(qualified), home_named, filed_from, bodies)
 
 
 def resolve_titles(text: str, found: list[ActorMention], ctx: ArticleContext, offset: int = 0) -> list[ActorMention]:
@@ -205,6 +209,11 @@ def resolve_titles(text: str, found: list[ActorMention], ctx: ArticleContext, of
     others = [m for m in found if m.kind != "title"]
     out = []
     for m in found:
+        body = SEATS_OF_BODIES.get(m.text)
+        if m.kind == "seat" and body in ctx.bodies:
+            # "Brussels announced the expulsion ..." in a story about the EU
+            out.append(ActorMention(m.start, m.end, m.text, (Entry(body, "org", m.text),)))
+            continue
         if m.kind != "title":
             out.append(m)
             continue
