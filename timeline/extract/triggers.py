@@ -61,6 +61,7 @@ class Pattern:
     departure: bool = False
     governors: frozenset[str] = frozenset()
     ending: bool = False
+    place_required: bool = False
     status: str | None = None
     future: bool = False
     keywords: frozenset[str] = frozenset()
@@ -102,6 +103,7 @@ class Pattern:
             departure=bool(data.get("departure", False)),
             governors=words("governors"),
             ending=bool(data.get("ending", False)),
+            place_required=bool(data.get("place_required", False)),
             status=data.get("status"),
             future=bool(data.get("future", False)),
             keywords=words("keywords") or frozenset({lemma[:5]}),
@@ -240,6 +242,8 @@ def matches(pattern: Pattern, token: Token) -> bool:
         return False
     if pattern.ending and not ends_a_visit(token):
         return False
+    if pattern.place_required and not any(c.dep_ == "prep" and c.lower_ in pattern.place_preps for c in token.children):
+        return False  # "will also head the council", "left the meeting": no place, no journey
     if pattern.governors and not (
         token.dep_ in {"dobj", "nsubjpass"}
         and token.head.lemma_.lower() in pattern.governors
