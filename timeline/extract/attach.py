@@ -390,7 +390,8 @@ def also_date(art: Article, sents: list[Sentence], sent: Sentence, own: list[dat
     "Jaishankar on Thursday night spoke to Rubio. The minister also had a phone conversation with
     Kallas": the same evening. Only a previous sentence with exactly one day counts.
     """
-    if own or not ALSO_RE.search(sent.text):
+    # ("Vajpayee, on the second day of his six-day visit, drove to ...": the day told just before)
+    if own or not (ALSO_RE.search(sent.text) or NTH_DAY_RE.search(sent.text)):
         return None
     prev = previous(sents, sent)
     if prev is None:
@@ -400,7 +401,7 @@ def also_date(art: Article, sents: list[Sentence], sent: Sentence, own: list[dat
     if len(days) != 1 or days[0].kind not in {"weekday", "absolute", "relative_day"}:
         return None
     res = dates.resolve(days[0], art.published, tense or "past", anchor_before(exprs, days[0].start, art.published))
-    return res if res.start is not None and res.precision == "day" else None
+    return with_duration(res, sent.text) if res.start is not None and res.precision == "day" else None
 
 
 def statement_day(art: Article, sents: list[Sentence], sent: Sentence, exprs: list[dates.TimeExpr],
