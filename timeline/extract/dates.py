@@ -63,11 +63,17 @@ _PATTERNS: list[tuple[str, str]] = [
     ("range_from", rf"\bfrom (?:the )?{_d('d1')}{_DASH}(?:the )?{_d('d2')}(?: of)? {_m('m1')}(?:,? {_y('y')})?\b"),
     ("range_md", rf"\b{_m('m1')} {_d('d1')}{_DASH}(?:{_m('m2')} )?{_d('d2')}(?:,? {_y('y')})?\b"),
     ("range_dm", rf"\b{_d('d1')}{_DASH}{_d('d2')}(?: of)? {_m('m1')}(?:,? {_y('y')})?\b"),
+    # "Thursday, March 7", "Thursday (7 March)": the date says which Thursday
+    ("wd_md", rf"\b(?:on )?{_WEEKDAY},? \(?{_m('m1')} {_d('d1')}(?![\d:])\)?(?:,? {_y('y')})?"),
+    ("wd_dm", rf"\b(?:on )?{_WEEKDAY},? \(?(?:the )?{_d('d1')} (?:of )?{_m('m1')}\)?(?:,? {_y('y')})?"),
+    # "in March last year": the month of the year before
+    ("m_year", rf"\b(?:(?i:in|during|early|late|mid|end of|beginning of) |(?i:mid-))?{_m('m1')} "
+               r"(?P<yrel>last|next|this) year\b"),
     ("md", rf"\b{_m('m1')} {_d('d1')}(?![\d:])(?:,? {_y('y')})?\b"),
     ("dm", rf"\b(?:the )?{_d('d1')} (?:of )?{_m('m1')}(?:,? {_y('y')})?\b"),
     ("my", rf"\b{_m('m1')},? {_y('y')}\b"),
     # "since", "by" and "until" mark a period's edge or a deadline, never when the event happened
-    ("m", rf"\b(?:(?i:in|during|early|late|mid|mid-|end of|beginning of) |"
+    ("m", rf"\b(?:(?i:in|during|early|late|mid|end of|beginning of) |(?i:mid-)|"
           rf"(?P<mrel>(?i:last|this|next|past|coming) )){_m('m1')}\b(?! \d)"),
     ("y", rf"\b(?i:in|during|by|of|early|late|mid-) {_y('y')}\b(?![-\d])"),
     ("weekday", rf"\b(?:(?P<wmod>last|this|next|past|coming|on|On|Last|This|Next) )?{_WEEKDAY}\b"),
@@ -78,9 +84,10 @@ _PATTERNS: list[tuple[str, str]] = [
                    r"the eve(?: of)?|the same day|that same day|that day)\b"),
     ("period", r"\b(?P<mod>earlier|later)? ?(?P<rel>this|last|next|past|coming|previous) "
                r"(?P<unit>week|weekend|month|year)\b"),
+    ("weekend", r"\b(?:over|at|during|on) the weekend\b"),
     ("vague", r"\b(?:recent(?:ly)?|lately|in recent (?:days|weeks|months|years))\b"),
 ]  # fmt: skip
-_COMPILED = [(name, re.compile(p, re.IGNORECASE if name in {"day_before", "period", "vague", "ago"} else 0))
+_COMPILED = [(name, re.compile(p, re.IGNORECASE if name in {"day_before", "period", "vague", "ago", "weekend"} else 0))
              for name, p in _PATTERNS]  # fmt: skip
 # "a two-day visit", "a three day trip", "a week-long tour"; not "two days ago"
 _DURATION = re.compile(
@@ -147,11 +154,15 @@ def _build(name: str, m: re.Match[str], offset: int) -> TimeExpr | None:
         if not (1 <= d1 <= 31 and 1 <= d2 <= 31) or (m2 == m1 and d2 <= d1):
             return None
         return TimeExpr(start, end, text, "absolute", year, m1, d1, m2, d2)
-    if name in {"md", "dm"}:
+    if name in {"md", "dm", "wd_md", "wd_dm"}:
         d1 = int(g["d1"])
         if not 1 <= d1 <= 31:
             return None
         return TimeExpr(start, end, text, "absolute", year, _month(g["m1"]), d1)
+    if name == "m_year":
+        return TimeExpr(start, end, text, "absolute", None, _month(g["m1"]), modifier=f"{g['yrel'].lower()} year")
+    if name == "weekend":
+        return TimeExpr(start, end, text, "relative_period", offset=0, unit="week", modifier="weekend")
     if name == "my":
         return TimeExpr(start, end, text, "absolute", year, _month(g["m1"]))
     if name == "m":
@@ -294,6 +305,8 @@ def _resolve(expr: TimeExpr, published: dt.date | None, tense: Tense, anchor: dt
                     year = published.year if expr.month > published.month else published.year + 1
                 elif expr.modifier == "this":
                     year = published.year
+                elif expr.modifier in {"last year", "next year", "this year"}:
+                    year = published.year + {"last year": -1, "next year": 1, "this year": 0}[expr.modifier]
             return Resolved(dt.date(year, expr.month, 1), None, "month", expr.text)
         year = expr.year
         if year is None:
@@ -333,6 +346,10 @@ def _resolve(expr: TimeExpr, published: dt.date | None, tense: Tense, anchor: dt
             return Resolved(_add_months(published, expr.offset), None, "month", expr.text)
         return Resolved(dt.date(published.year + expr.offset, 1, 1), None, "year", expr.text)
     if expr.kind == "relative_period":
+        if expr.modifier == "weekend":
+            # "over the weekend": the last Saturday and Sunday, to within the week (from the Saturday)
+            saturday = published - dt.timedelta(days=(published.weekday() - 5) % 7)
+            return Resolved(saturday, None, "week", expr.text)
         if expr.unit == "week":
             monday = published - dt.timedelta(days=published.weekday())
             return Resolved(monday + dt.timedelta(weeks=expr.offset), None, "week", expr.text)
