@@ -46,6 +46,41 @@ def test_add_is_idempotent(store: Store) -> None:
     assert got == rec.events[0]
 
 
+def test_an_event_comes_back_exactly_from_its_compact_row(store: Store) -> None:
+    """Columns plus the msgpack remainder give back every field, whether or not the text holds the words."""
+    text = "Zürich, 3 März 🕊\nLa ministra visitó Ankara. Luego habló con Pekín.\nFin."
+    s1 = text.index("La ministra")
+    first = "La ministra visitó Ankara."
+    second = "Luego habló con Pekín."
+    s2 = text.index(second)
+    ev = msgspec.structs.replace(
+        make_event(1, "a1", start=dt.date(2020, 5, 1), agents=("ESP",), targets=("TUR",), evidence=first),
+        evidence_start=s1, evidence_end=s1 + len(first), date_text="3 März", source="Agencia",
+        actors=(Actor(code="ESP", role="agent", name="Spain", person="La ministra", office="foreign minister"),
+                Actor(code="TUR", role="target", name="Türkiye")),
+        mentions=(Mention(evidence=first, start=s1, end=s1 + len(first), source="Agencia"),
+                  Mention(evidence=second, start=s2, end=s2 + len(second))),
+    )  # fmt: skip
+    # words that are not the text's slice, agents not in the actors' order, an article named otherwise
+    odd = msgspec.structs.replace(
+        make_event(2, "a1", agents=("CHN", "ESP"), targets=(), evidence="Paraphrased words."),
+        evidence_start=s2, evidence_end=s2 + 5, article="elsewhere.html", date_basis="context",
+        actors=(Actor(code="ESP", role="agent", name="Spain"), Actor(code="CHN", role="agent", name="China")),
+    )  # fmt: skip
+    rec = msgspec.structs.replace(make_article("a1", [ev, odd]), text=text, url="https://example.org/a1")
+    store.add(rec)
+    assert store.get_event(ev.id) == ev
+    assert store.get_event(odd.id) == odd
+    stored = store.get_article("a1")
+    assert stored is not None and sorted(stored.events, key=lambda e: e.id) == [ev, odd]
+    (entry,) = [e for e in store.iter_entries(build_filter(status="all")) if e.type == "visit" and "TUR" in e.targets]
+    assert entry.sources[0].evidence == first and entry.sources[0].article == "a1.txt"
+    assert [e.id for e in store.iter_events(build_filter(q="Ankara"))] == [ev.id]
+    if store.dialect == "sqlite":  # the words the text holds are kept once, in the text
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT id FROM events WHERE evidence IS NULL").scalars().all() == [ev.id]
+
+
 def test_failed_write_leaves_nothing(store: Store) -> None:
     store.add(make_article("a1", [make_event(1, "a1")]))
     # two events with the same id: the second insert fails, so the whole article must roll back

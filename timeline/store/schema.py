@@ -1,8 +1,12 @@
 """The tables: articles, their events (mentions), the keys that group them, and the timeline entries.
 
-How the bytes are spent: an article's text once; an event's JSON payload once (its evidence is
-also a column, for sources and search); a key per distinct way a happening is reported; an entry
-per happening with its filter columns, and nothing per entry that grows with its reports.
+How the bytes are spent: an article's text once, and an event's evidence inside it (the events row
+holds the offsets; SQLite keeps the sentence itself only when it is not the text's slice, PostgreSQL
+always, for its full-text index); each event's fields as columns, with a small msgpack ``extra`` for
+what no column holds (``timeline.store.rows``); a key per distinct way a happening is reported; an
+entry per happening with its filter columns, and nothing per entry that grows with its reports.
+Tables whose primary key is their access path are SQLite ``WITHOUT ROWID`` tables (stored once, as
+that key's B-tree, instead of a table plus an index).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ articles = sa.Table(
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("url", sa.Text),
     sa.Column("file", sa.Text),
-    sa.Column("outlet", sa.String(200), index=True),
+    sa.Column("outlet", sa.String(200)),
     sa.Column("published", sa.Date),
     sa.Column("source", sa.String(200)),
     sa.Column("byline", sa.Text),
@@ -40,11 +44,18 @@ events = sa.Table(
     sa.Column("date_precision", sa.String(10), nullable=False),
     sa.Column("outlet", sa.String(200)),
     sa.Column("published", sa.Date),
-    sa.Column("evidence", sa.Text, nullable=False),
+    # the sentence; NULL when it is the article text's [evidence_start:evidence_end] (SQLite)
+    sa.Column("evidence", sa.Text),
+    sa.Column("evidence_start", sa.Integer, nullable=False),
+    sa.Column("evidence_end", sa.Integer, nullable=False),
     sa.Column("confidence", sa.Float, nullable=False),
+    # NULL when the event's "article" is its article's file, else URL, else id (as the extractor names it)
+    sa.Column("article", sa.Text),
+    sa.Column("source", sa.String(200)),
     # date (or 0001-01-01 when undated) and id: a total order for keyset pagination
     sa.Column("sort_key", sa.String(40), nullable=False, unique=True),
-    sa.Column("payload", sa.LargeBinary, nullable=False),
+    # what no column holds (date basis and words, actors' names, in-article mentions): msgpack
+    sa.Column("extra", sa.LargeBinary, nullable=False),
     sa.Index("ix_events_type_sort", "type", "sort_key"),
     sa.Index("ix_events_article", "article_id"),
     sa.Index("ix_events_key", "key_id", "published"),
@@ -57,6 +68,7 @@ event_actors = sa.Table(
     sa.Column("code", sa.String(12), primary_key=True),
     sa.Column("role", sa.String(10), primary_key=True),
     sa.Index("ix_event_actors_code", "code", "role"),
+    sqlite_with_rowid=False,
 )
 
 # One row per distinct (type, tier, window, agents, targets): every mention with the same key belongs to
@@ -79,6 +91,7 @@ keys = sa.Table(
     sa.Column("first_reported", sa.Date),
     sa.Column("last_reported", sa.Date),
     sa.Index("ix_keys_entry", "entry_id"),
+    sqlite_with_rowid=False,
 )
 
 # The agents of each key with its type, tier and window: the index candidate searches run on.
@@ -91,6 +104,7 @@ key_agents = sa.Table(
     sa.Column("lo", sa.Date, primary_key=True),
     sa.Column("key_id", sa.String(16), primary_key=True),
     sa.Column("hi", sa.Date, nullable=False),
+    sqlite_with_rowid=False,
 )
 
 key_outlets = sa.Table(
@@ -99,6 +113,7 @@ key_outlets = sa.Table(
     sa.Column("key_id", sa.String(16), primary_key=True),
     sa.Column("outlet", sa.String(200), primary_key=True),
     sa.Column("n", sa.Integer, nullable=False),
+    sqlite_with_rowid=False,
 )
 
 entries = sa.Table(
@@ -141,12 +156,12 @@ entries = sa.Table(
 entry_actors = sa.Table(
     "entry_actors",
     metadata,
-    # (code, sort_key) first: an actor's entries come out of the index already in timeline order
+    # (code, sort_key) first: an actor's entries come out of the key already in timeline order; an
+    # entry's rows are found again from its own row (its codes and sort key), so no entry id is kept
     sa.Column("code", sa.String(12), primary_key=True),
     sa.Column("sort_key", sa.String(40), primary_key=True),
     sa.Column("role", sa.String(10), primary_key=True),
-    sa.Column("entry_id", sa.String(16), nullable=False),
-    sa.Index("ix_entry_actors_entry", "entry_id"),
+    sqlite_with_rowid=False,
 )
 
 entry_outlets = sa.Table(
@@ -154,8 +169,7 @@ entry_outlets = sa.Table(
     metadata,
     sa.Column("outlet", sa.String(200), primary_key=True),
     sa.Column("sort_key", sa.String(40), primary_key=True),
-    sa.Column("entry_id", sa.String(16), nullable=False),
-    sa.Index("ix_entry_outlets_entry", "entry_id"),
+    sqlite_with_rowid=False,
 )
 
 # Bumped on every write: part of every ETag, so a cached response is never stale.
@@ -178,6 +192,7 @@ def _counts(name: str, *columns: sa.Column[str]) -> sa.Table:
         sa.Column("status", sa.String(20), primary_key=True),
         *columns,
         sa.Column("n", sa.Integer, nullable=False),
+        sqlite_with_rowid=False,
     )
 
 

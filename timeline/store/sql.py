@@ -31,6 +31,7 @@ from timeline.consolidate import key_of, shift, source_of, source_order
 from timeline.models import EVENT_TYPES, STATUSES, ArticleRecord, Entry, Event, Source
 from timeline.query import EventFilter, decode_cursor, encode_cursor
 from timeline.store.entries import Consolidator, rebuild_all, sort_keys
+from timeline.store.rows import article_of, event_of, event_row, event_select, evidence_of
 from timeline.store.schema import (
     actor_counts,
     articles,
@@ -236,7 +237,8 @@ class Store:
             new = [e for e in evs if e.id not in known]
             if not new:
                 continue
-            conn.execute(events.insert(), [_event_row(e) for e in new])
+            keep = self.dialect != "sqlite"  # PostgreSQL's full-text index reads the evidence column
+            conn.execute(events.insert(), [_event_row(e, record, keep) for e in new])
             actor_rows = [
                 {"event_id": e.id, "code": a.code, "role": a.role}
                 for e in new
@@ -244,21 +246,21 @@ class Store:
             ]
             if actor_rows:
                 conn.execute(event_actors.insert(), actor_rows)
-            self._index_text(conn, [e.id for e in new], record.title)
+            self._index_text(conn, new, record.title)
             fresh += new
         if fresh:
             Consolidator(conn).add(fresh)
         return out
 
-    def _index_text(self, conn: Connection, event_ids: list[str], title: str | None) -> None:
+    def _index_text(self, conn: Connection, new: list[Event], title: str | None) -> None:
         if self.dialect != "sqlite":
             return
+        rowid: sa.ColumnElement[int] = sa.literal_column("rowid")
+        found = conn.execute(sa.select(events.c.id, rowid).where(events.c.id.in_([e.id for e in new])))
+        rowids: dict[str, int] = {r[0]: r[1] for r in found}
         conn.execute(
-            sa.text(
-                "INSERT INTO events_fts (rowid, body) SELECT rowid, evidence || char(10) || :title FROM events "
-                "WHERE id IN :ids"
-            ).bindparams(sa.bindparam("ids", expanding=True)),
-            {"ids": event_ids, "title": title or ""},
+            sa.text("INSERT INTO events_fts (rowid, body) VALUES (:rowid, :body)"),
+            [{"rowid": rowids[e.id], "body": f"{e.evidence}\n{title or ''}"} for e in new],
         )
 
     def version(self) -> int:
@@ -371,18 +373,18 @@ class Store:
         ids = [r.id for r in rows]
         sources: dict[str, list[Source]] = defaultdict(list)
         best: dict[str, tuple[str, str | None]] = {}
+        ev = events.c
         stmt = (
-            sa.select(keys.c.entry_id, events.c.payload, articles.c.title, articles.c.url)
-            .select_from(keys.join(events, events.c.key_id == keys.c.id)
-                         .join(articles, articles.c.id == events.c.article_id))
+            sa.select(keys.c.entry_id, ev.id, ev.article_id, article_of().label("article"), ev.outlet, ev.source,
+                      ev.published, evidence_of().label("evidence"), articles.c.title, articles.c.url)
+            .select_from(keys.join(events, ev.key_id == keys.c.id).join(articles, articles.c.id == ev.article_id))
             .where(keys.c.entry_id.in_(ids))
         )  # fmt: skip
         wanted = {r.best_event for r in rows}
-        for eid, payload, title, url in conn.execute(stmt):
-            e = _source_decoder.decode(payload)
-            sources[eid].append(source_of(e, title, url))
-            if e.id in wanted:
-                best[e.id] = (e.evidence, title)
+        for r in conn.execute(stmt):
+            sources[r.entry_id].append(source_of(r, r.title, r.url))
+            if r.id in wanted:
+                best[r.id] = (r.evidence, r.title)
         out = []
         for r in rows:
             evidence, title = best.get(r.best_event, ("", None))
@@ -518,15 +520,13 @@ class Store:
         row = conn.execute(sa.select(articles).where(articles.c.id == article_id)).mappings().first()
         if row is None:
             return None
-        evs = conn.execute(
-            sa.select(events.c.payload).where(events.c.article_id == article_id).order_by(events.c.sort_key)
-        ).scalars()
-        return ArticleRecord(**dict(row), events=tuple(_decode(p) for p in evs))
+        evs = conn.execute(event_select().where(events.c.article_id == article_id).order_by(events.c.sort_key))
+        return ArticleRecord(**dict(row), events=tuple(event_of(r) for r in evs))
 
     def get_event(self, event_id: str) -> Event | None:
         with self.engine.connect() as conn:
-            payload = conn.execute(sa.select(events.c.payload).where(events.c.id == event_id)).scalar()
-        return _decode(payload) if payload is not None else None
+            row = conn.execute(event_select().where(events.c.id == event_id)).first()
+        return event_of(row) if row is not None else None
 
     def _where(self, f: EventFilter) -> list[sa.ColumnElement[bool]]:
         c = events.c
@@ -552,7 +552,7 @@ class Store:
         """One page of events (mentions) matching ``f``, after ``f.cursor``."""
         key = events.c.sort_key
         where = self._where(f)
-        stmt = sa.select(events.c.payload, key).where(*where)
+        stmt = event_select().add_columns(key).where(*where)
         if f.cursor:
             after = decode_cursor(f.cursor)
             stmt = stmt.where(key > after if f.sort == "asc" else key < after)
@@ -562,7 +562,8 @@ class Store:
             total = self._count(conn, events, where) if count else None
         more = len(rows) > f.limit
         rows = rows[: f.limit]
-        return EventPage([_decode(r[0]) for r in rows], encode_cursor(rows[-1][1]) if more and rows else None, total)
+        cursor = encode_cursor(rows[-1].sort_key) if more and rows else None
+        return EventPage([event_of(r) for r in rows], cursor, total)
 
     def iter_events(self, f: EventFilter, batch: int = 1000) -> Iterator[Event]:
         """Every event matching ``f``, fetched a batch at a time so memory stays flat."""
@@ -647,27 +648,6 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("timeline_write") else "BEGIN")
 
 
-class _SourceFields(msgspec.Struct, frozen=True):
-    """The fields of a stored event that a source shows: decoding only these skips actors and mentions."""
-
-    id: str
-    article_id: str
-    article: str
-    outlet: str | None
-    source: str | None
-    published: dt.date | None
-    evidence: str
-
-
-_encoder = msgspec.json.Encoder()
-_decoder = msgspec.json.Decoder(Event)
-_source_decoder = msgspec.json.Decoder(_SourceFields)
-
-
-def _decode(payload: bytes) -> Event:
-    return _decoder.decode(payload)
-
-
 def _bucket(day: dt.date, unit: str) -> dt.date:
     if unit == "week":
         return day - dt.timedelta(days=day.weekday())
@@ -678,23 +658,8 @@ def _bucket(day: dt.date, unit: str) -> dt.date:
     return day
 
 
-def _event_row(e: Event) -> dict[str, object]:
-    return {
-        "id": e.id,
-        "article_id": e.article_id,
-        "key_id": key_of(e).id,
-        "type": e.type,
-        "status": e.status,
-        "date_start": e.date_start,
-        "date_end": e.date_end,
-        "date_precision": e.date_precision,
-        "outlet": e.outlet,
-        "published": e.published,
-        "evidence": e.evidence,
-        "confidence": e.confidence,
-        "sort_key": sort_key(e),
-        "payload": _encoder.encode(e),
-    }
+def _event_row(e: Event, record: ArticleRecord, keep_evidence: bool) -> dict[str, object]:
+    return {**event_row(e, record, keep_evidence), "key_id": key_of(e).id, "sort_key": sort_key(e)}
 
 
 __all__ = ["EntryPage", "EventPage", "Store", "StoreError", "normalise_url", "sort_key"]

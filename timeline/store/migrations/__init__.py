@@ -95,4 +95,33 @@ def upgrade_connection(conn: Connection, revision: str = "head") -> str | None:
         # already equal to the metadata was made by create_all since, and is at head)
         command.stamp(cfg, "head" if not differences(conn) else BASELINE)
     command.upgrade(cfg, revision)
-    return current(conn)
+    at = current(conn)
+    if at == head():
+        _rebuild_if_requested(conn)
+    return at
+
+
+REBUILD = "rebuild"  # a store_meta row: a revision changed what the entries are made from
+
+
+def request_rebuild(conn: Connection) -> None:
+    """Ask for the entries to be rebuilt once the store reaches the newest revision.
+
+    A data migration cannot run the current consolidation code against its own revision's tables
+    (later revisions change them), so it asks, and ``upgrade_connection`` rebuilds at the head.
+    """
+    meta = sa.table("store_meta", sa.column("key", sa.String), sa.column("value", sa.Integer))
+    if conn.execute(sa.select(meta.c.key).where(meta.c.key == REBUILD)).first() is None:
+        conn.execute(meta.insert().values(key=REBUILD, value=1))
+
+
+def _rebuild_if_requested(conn: Connection) -> None:
+    from timeline.store.entries import rebuild_all
+    from timeline.store.schema import store_meta
+
+    if "store_meta" not in sa.inspect(conn).get_table_names():
+        return
+    asked = store_meta.c.key == REBUILD
+    if conn.execute(sa.select(store_meta.c.key).where(asked)).first() is not None:
+        rebuild_all(conn)
+        conn.execute(store_meta.delete().where(asked))

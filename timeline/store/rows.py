@@ -1,0 +1,147 @@
+"""An event as an ``events`` row and back: columns for what is queried, a small msgpack ``extra`` for the rest.
+
+Nothing is stored twice: the evidence is read from the article's text through its offsets (SQLite
+keeps the sentence only when it is not that slice; PostgreSQL keeps it for its full-text index),
+the event's ``article`` from the article's file, URL or id, ``agents``/``targets`` from the actors
+in their order, and a mention's words from the event's evidence when they are the same.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+import msgspec
+import sqlalchemy as sa
+
+from timeline.models import Actor, Event, Mention
+from timeline.store.schema import articles, events
+
+
+class _Actor(msgspec.Struct, frozen=True, array_like=True, omit_defaults=True):
+    code: str
+    role: str
+    name: str
+    person: str | None = None
+    office: str | None = None
+
+
+class _Mention(msgspec.Struct, frozen=True, array_like=True, omit_defaults=True):
+    start: int
+    end: int
+    evidence: str | None = None  # None: the event's own evidence
+    source: str | None = None
+
+
+class Extra(msgspec.Struct, frozen=True, array_like=True, omit_defaults=True):
+    """What no ``events`` column holds; ``agents``/``targets`` are None when the actors give them in order."""
+
+    date_basis: str
+    date_text: str | None = None
+    actors: tuple[_Actor, ...] = ()
+    mentions: tuple[_Mention, ...] = ()
+    agents: tuple[str, ...] | None = None
+    targets: tuple[str, ...] | None = None
+
+
+_encoder = msgspec.msgpack.Encoder()
+_decoder = msgspec.msgpack.Decoder(Extra)
+
+
+def article_label(file: str | None, url: str | None, article_id: str) -> str:
+    """What the extractor names an event's ``article``: the article's file, else its URL, else its id."""
+    return file or url or article_id
+
+
+class Stored(Protocol):
+    """What an event's row is made against: its article (an ``ArticleRecord``, or a migration's row)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def file(self) -> str | None: ...
+    @property
+    def url(self) -> str | None: ...
+    @property
+    def text(self) -> str: ...
+
+
+def _roles(actors: tuple[_Actor, ...], role: str) -> tuple[str, ...]:
+    return tuple(a.code for a in actors if a.role == role)
+
+
+def event_row(e: Event, record: Stored | None, keep_evidence: bool) -> dict[str, Any]:
+    """The ``events`` columns of ``e`` (stored with ``record``, its article, when known), without key and sort key.
+
+    ``keep_evidence`` stores the sentence even when the article's text holds it (PostgreSQL indexes it).
+    """
+    ours = record is not None and record.id == e.article_id
+    sliced = ours and record is not None and 0 <= e.evidence_start <= e.evidence_end <= len(record.text)
+    derivable = sliced and record is not None and record.text[e.evidence_start : e.evidence_end] == e.evidence
+    label = article_label(record.file, record.url, record.id) if ours and record is not None else None
+    actors = tuple(_Actor(a.code, a.role, a.name, a.person, a.office) for a in e.actors)
+    extra = Extra(
+        date_basis=e.date_basis,
+        date_text=e.date_text,
+        actors=actors,
+        mentions=tuple(
+            _Mention(m.start, m.end, None if m.evidence == e.evidence else m.evidence, m.source) for m in e.mentions
+        ),
+        agents=None if _roles(actors, "agent") == e.agents else e.agents,
+        targets=None if _roles(actors, "target") == e.targets else e.targets,
+    )
+    return {
+        "id": e.id,
+        "article_id": e.article_id,
+        "type": e.type,
+        "status": e.status,
+        "date_start": e.date_start,
+        "date_end": e.date_end,
+        "date_precision": e.date_precision,
+        "outlet": e.outlet,
+        "published": e.published,
+        "evidence": e.evidence if keep_evidence or not derivable else None,
+        "evidence_start": e.evidence_start,
+        "evidence_end": e.evidence_end,
+        "confidence": e.confidence,
+        "article": None if label == e.article else e.article,
+        "source": e.source,
+        "extra": _encoder.encode(extra),
+    }
+
+
+def evidence_of(ev: sa.Table = events, art: sa.Table = articles) -> sa.ColumnElement[str]:
+    """An event's evidence in SQL: its own column, else its slice of the article text."""
+    length = ev.c.evidence_end - ev.c.evidence_start
+    return sa.func.coalesce(ev.c.evidence, sa.func.substr(art.c.text, ev.c.evidence_start + 1, length))
+
+
+def article_of(ev: sa.Table = events, art: sa.Table = articles) -> sa.ColumnElement[str]:
+    """An event's ``article`` in SQL (``article_label``; an empty file or URL counts as none, as in Python)."""
+    return sa.func.coalesce(ev.c.article, sa.func.nullif(art.c.file, ""), sa.func.nullif(art.c.url, ""), art.c.id)
+
+
+def event_select() -> sa.Select[Any]:
+    """Every column ``event_of`` reads, with the article joined."""
+    c = events.c
+    return sa.select(
+        c.id, c.type, c.status, c.date_start, c.date_end, c.date_precision, c.article_id, c.outlet, c.published,
+        evidence_of().label("evidence"), c.evidence_start, c.evidence_end, c.confidence,
+        article_of().label("article"), c.source, c.extra,
+    ).select_from(events.join(articles, articles.c.id == c.article_id))  # fmt: skip
+
+
+def event_of(r: Any) -> Event:
+    """An ``Event`` from a row of ``event_select``."""
+    x = _decoder.decode(r.extra)
+    return Event(
+        id=r.id, type=r.type, status=r.status, date_start=r.date_start, date_end=r.date_end,
+        date_precision=r.date_precision, date_basis=x.date_basis, date_text=x.date_text,  # type: ignore[arg-type]
+        agents=_roles(x.actors, "agent") if x.agents is None else x.agents,
+        targets=_roles(x.actors, "target") if x.targets is None else x.targets,
+        article=r.article, article_id=r.article_id, outlet=r.outlet, published=r.published, source=r.source,
+        evidence=r.evidence, evidence_start=r.evidence_start, evidence_end=r.evidence_end, confidence=r.confidence,
+        actors=tuple(Actor(code=a.code, role=a.role, name=a.name, person=a.person, office=a.office)  # type: ignore[arg-type]
+                     for a in x.actors),
+        mentions=tuple(Mention(evidence=r.evidence if m.evidence is None else m.evidence, start=m.start, end=m.end,
+                               source=m.source) for m in x.mentions),
+    )  # fmt: skip
