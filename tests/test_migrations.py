@@ -70,6 +70,7 @@ def _record(n: int) -> ArticleRecord:
 def test_the_revisions_form_one_line() -> None:
     scripts = ScriptDirectory.from_config(mig.config())
     assert len(scripts.get_heads()) == 1
+    assert scripts.get_current_head() == mig.HEAD  # the constant a store's start-up compares with
     assert [r.revision for r in scripts.walk_revisions()][-1] == mig.BASELINE
 
 

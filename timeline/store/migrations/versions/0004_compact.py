@@ -29,8 +29,8 @@ depends_on = None
 
 BATCH = 2000
 # every column an event's row takes from the event, set again from its payload (the payload is what was kept whole)
-COLUMNS = ("key_id", "sort_key", "type", "status", "date_start", "date_end", "date_precision", "outlet", "published", "evidence",
-           "evidence_start", "evidence_end", "confidence", "article", "source", "extra")  # fmt: skip
+COLUMNS = ("key_id", "sort_key", "type", "status", "date_start", "date_end", "date_precision", "outlet", "published",
+           "evidence", "evidence_start", "evidence_end", "confidence", "article", "source", "extra")  # fmt: skip
 
 
 class _Article(NamedTuple):
