@@ -8,6 +8,8 @@ in their order, and a mention's words from the event's evidence when they are th
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 import msgspec
@@ -120,8 +122,9 @@ def article_of(ev: sa.Table = events, art: sa.Table = articles) -> sa.ColumnElem
     return sa.func.coalesce(ev.c.article, sa.func.nullif(art.c.file, ""), sa.func.nullif(art.c.url, ""), art.c.id)
 
 
+@functools.cache
 def event_select() -> sa.Select[Any]:
-    """Every column ``event_of`` reads, with the article joined."""
+    """Every column ``event_of`` reads, in its order, with the article joined (built once; statements are immutable)."""
     c = events.c
     return sa.select(
         c.id, c.type, c.status, c.date_start, c.date_end, c.date_precision, c.article_id, c.outlet, c.published,
@@ -130,18 +133,20 @@ def event_select() -> sa.Select[Any]:
     ).select_from(events.join(articles, articles.c.id == c.article_id))  # fmt: skip
 
 
-def event_of(r: Any) -> Event:
-    """An ``Event`` from a row of ``event_select``."""
-    x = _decoder.decode(r.extra)
+def event_of(r: Sequence[Any]) -> Event:
+    """An ``Event`` from a row of ``event_select`` (read by position: a row's attributes cost more)."""
+    id_, type_, status, start, end, precision, article_id, outlet, published, evidence, e_start, e_end, confidence, \
+        article, source, extra = r[:16]  # fmt: skip
+    x = _decoder.decode(extra)
+    actors = tuple(Actor(code=a.code, role=a.role, name=a.name, person=a.person, office=a.office)  # type: ignore[arg-type]
+                   for a in x.actors)  # fmt: skip
     return Event(
-        id=r.id, type=r.type, status=r.status, date_start=r.date_start, date_end=r.date_end,
-        date_precision=r.date_precision, date_basis=x.date_basis, date_text=x.date_text,  # type: ignore[arg-type]
-        agents=_roles(x.actors, "agent") if x.agents is None else x.agents,
-        targets=_roles(x.actors, "target") if x.targets is None else x.targets,
-        article=r.article, article_id=r.article_id, outlet=r.outlet, published=r.published, source=r.source,
-        evidence=r.evidence, evidence_start=r.evidence_start, evidence_end=r.evidence_end, confidence=r.confidence,
-        actors=tuple(Actor(code=a.code, role=a.role, name=a.name, person=a.person, office=a.office)  # type: ignore[arg-type]
-                     for a in x.actors),
-        mentions=tuple(Mention(evidence=r.evidence if m.evidence is None else m.evidence, start=m.start, end=m.end,
+        id=id_, type=type_, status=status, date_start=start, date_end=end, date_precision=precision,
+        date_basis=x.date_basis, date_text=x.date_text,  # type: ignore[arg-type]
+        agents=tuple(a.code for a in actors if a.role == "agent") if x.agents is None else x.agents,
+        targets=tuple(a.code for a in actors if a.role == "target") if x.targets is None else x.targets,
+        article=article, article_id=article_id, outlet=outlet, published=published, source=source,
+        evidence=evidence, evidence_start=e_start, evidence_end=e_end, confidence=confidence, actors=actors,
+        mentions=tuple(Mention(evidence=evidence if m.evidence is None else m.evidence, start=m.start, end=m.end,
                                source=m.source) for m in x.mentions),
     )  # fmt: skip

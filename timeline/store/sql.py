@@ -20,7 +20,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import msgspec
 import sqlalchemy as sa
@@ -383,16 +383,17 @@ class Store:
         best: dict[str, tuple[str, str | None]] = {}
         ev = events.c
         stmt = (
-            sa.select(keys.c.entry_id, ev.id, ev.article_id, article_of().label("article"), ev.outlet, ev.source,
-                      ev.published, evidence_of().label("evidence"), articles.c.title, articles.c.url)
+            sa.select(keys.c.entry_id, ev.id, ev.article_id, article_of(), ev.outlet, ev.source, ev.published,
+                      evidence_of(), articles.c.title, articles.c.url)
             .select_from(keys.join(events, ev.key_id == keys.c.id).join(articles, articles.c.id == ev.article_id))
             .where(keys.c.entry_id.in_(ids))
         )  # fmt: skip
         wanted = {r.best_event for r in rows}
         for r in conn.execute(stmt):
-            sources[r.entry_id].append(source_of(r, r.title, r.url))
-            if r.id in wanted:
-                best[r.id] = (r.evidence, r.title)
+            report = _Report._make(r[1:8])  # plain tuples: a Row's attributes cost more than the query
+            sources[r[0]].append(source_of(report, r[8], r[9]))
+            if report.id in wanted:
+                best[report.id] = (report.evidence, r[8])
         out = []
         for r in rows:
             evidence, title = best.get(r.best_event, ("", None))
@@ -625,6 +626,18 @@ class Store:
                 name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar() or 0
                 for name, t in (("articles", articles), ("events", events))
             }
+
+
+class _Report(NamedTuple):
+    """The fields of a stored report that its source shows (``consolidate.Reported``)."""
+
+    id: str
+    article_id: str
+    article: str
+    outlet: str | None
+    source: str | None
+    published: dt.date | None
+    evidence: str
 
 
 def _raw(column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
