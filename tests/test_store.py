@@ -182,3 +182,29 @@ def test_the_entry_table_is_what_the_csv_makes_of_each_entry(store: Store) -> No
               build_filter(actor=["CHN"], status="all"), build_filter(start="2020-04-01", sort="desc")):  # fmt: skip
         expected = [entry_csv_row(e) for e in store.iter_entries(f)]
         assert expected and list(store.iter_entry_table(f, batch=7)) == expected
+
+
+def test_entries_newest_first_page_through_dated_then_undated(store: Store) -> None:
+    """Newest first reads the sort keys backwards, dated then undated, at any page size; old cursors still work."""
+    from timeline.query import encode_cursor
+
+    evs = [make_event(i, f"a{i}", start=None if i % 4 == 0 else dt.date(2020, 1, 1) + dt.timedelta(days=i % 5),
+                      agents=(f"X{i:02d}",), targets=()) for i in range(1, 23)]  # fmt: skip
+    store.add_many([make_article(e.article_id, [e]) for e in evs])
+    every = list(store.iter_entries(build_filter(status="all", sort="desc"), batch=100))
+    dated = [e for e in every if e.date_start is not None]
+    assert len(every) == 22 and every[len(dated) :] == [e for e in every if e.date_start is None]
+    assert [(e.date_start, e.id) for e in dated] == sorted(((e.date_start, e.id) for e in dated), reverse=True)
+    assert [e.id for e in every[len(dated) :]] == sorted((e.id for e in every[len(dated) :]), reverse=True)
+    for size in (1, 3, 5, 17):
+        assert list(store.iter_entries(build_filter(status="all", sort="desc"), batch=size)) == every
+    # a cursor handed out before 0004 held the newest-first key itself: days before the calendar's end, flipped id
+    flip = str.maketrans("0123456789abcdef", "fedcba9876543210")
+    third, undated = every[2], every[len(dated)]
+    assert third.date_start is not None
+    old = f"0|{dt.date.max.toordinal() - third.date_start.toordinal():07d}|{third.id.translate(flip)}"
+    page = store.query_entries(build_filter(status="all", sort="desc", limit=2, cursor=encode_cursor(old)))
+    assert page.items == every[3:5]
+    old = f"1|0000000|{undated.id.translate(flip)}"
+    page = store.query_entries(build_filter(status="all", sort="desc", limit=2, cursor=encode_cursor(old)))
+    assert page.items == every[len(dated) + 1 : len(dated) + 3]

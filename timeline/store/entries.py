@@ -57,9 +57,6 @@ from timeline.store.schema import (
     store_meta,
 )
 
-_MAX_ORDINAL = dt.date.max.toordinal()
-_FLIP = str.maketrans("0123456789abcdef", "fedcba9876543210")
-
 
 @dataclass(slots=True)
 class Agg:
@@ -123,14 +120,14 @@ def mention_agg(e: Event, k: Key) -> Agg:
     )
 
 
-def sort_keys(entry: str, start: dt.date | None, precision: str) -> tuple[str, str]:
-    """The ascending and descending timeline order keys: dated entries by date, undated last either way."""
+UNDATED_KEYS = "1|"  # the sort keys of undated entries start with it, after every dated one ("0|")
+
+
+def entry_sort_key(entry: str, start: dt.date | None, precision: str) -> str:
+    """An entry's place on the timeline: dated entries by date (then id), undated ones after them."""
     if start is None or precision == "unknown":
-        return f"1|0001-01-01|{entry}", f"1|0000000|{entry.translate(_FLIP)}"
-    return (
-        f"0|{start.isoformat().rjust(10, '0')}|{entry}",
-        f"0|{_MAX_ORDINAL - start.toordinal():07d}|{entry.translate(_FLIP)}",
-    )
+        return f"{UNDATED_KEYS}0001-01-01|{entry}"
+    return f"0|{start.isoformat().rjust(10, '0')}|{entry}"
 
 
 def _codes(text: str) -> set[str]:
@@ -434,7 +431,7 @@ class Consolidator:
     def entry_rows(eid: str, agg: Agg, ev: Any) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
         """An entry's row, actor rows and outlet rows from its aggregate and its best report ``ev``."""
         agents, targets = roles(agg.agents, agg.targets)
-        sort_key, rsort_key = sort_keys(eid, ev.date_start, ev.date_precision)
+        key = entry_sort_key(eid, ev.date_start, ev.date_precision)
         dated = ev.date_start is not None and ev.date_precision != "unknown"
         assert agg.anchor is not None
         row = {
@@ -460,12 +457,11 @@ class Consolidator:
             "outlets": _join(agg.outlets),
             "first_reported": agg.first,
             "last_reported": agg.last,
-            "sort_key": sort_key,
-            "rsort_key": rsort_key,
+            "sort_key": key,
         }
-        actor_rows = [{"code": c, "role": "agent", "sort_key": sort_key} for c in agents]
-        actor_rows += [{"code": c, "role": "target", "sort_key": sort_key} for c in targets]
-        outlet_rows = [{"outlet": o, "sort_key": sort_key} for o in sorted(agg.outlets)]
+        actor_rows = [{"code": c, "role": "agent", "sort_key": key} for c in agents]
+        actor_rows += [{"code": c, "role": "target", "sort_key": key} for c in targets]
+        outlet_rows = [{"outlet": o, "sort_key": key} for o in sorted(agg.outlets)]
         return row, actor_rows, outlet_rows
 
     def _children(self, actor_rows: list[dict[str, Any]], outlet_rows: list[dict[str, Any]]) -> None:

@@ -19,7 +19,7 @@ from timeline.models import Actor, Event, Mention
 from timeline.store.schema import articles, events
 
 
-class _Actor(msgspec.Struct, frozen=True, array_like=True, omit_defaults=True):
+class _Actor(msgspec.Struct, frozen=True, array_like=True):
     code: str
     role: str
     name: str
@@ -27,20 +27,23 @@ class _Actor(msgspec.Struct, frozen=True, array_like=True, omit_defaults=True):
     office: str | None = None
 
 
-class _Mention(msgspec.Struct, frozen=True, array_like=True, omit_defaults=True):
+class _Mention(msgspec.Struct, frozen=True, array_like=True):
     start: int
     end: int
     evidence: str | None = None  # None: the event's own evidence
     source: str | None = None
 
 
-class Extra(msgspec.Struct, frozen=True, array_like=True, omit_defaults=True):
-    """What no ``events`` column holds; ``agents``/``targets`` are None when the actors give them in order."""
+class Extra(msgspec.Struct, frozen=True, array_like=True):
+    """What no ``events`` column holds; ``agents``/``targets`` are None when the actors give them in order.
+
+    Written by ``event_row`` as arrays without their trailing empty fields, which decode as the defaults.
+    """
 
     date_basis: str
     date_text: str | None = None
-    actors: tuple[_Actor, ...] = ()
-    mentions: tuple[_Mention, ...] = ()
+    actors: tuple[_Actor, ...] | None = None
+    mentions: tuple[_Mention, ...] | None = None
     agents: tuple[str, ...] | None = None
     targets: tuple[str, ...] | None = None
 
@@ -67,8 +70,12 @@ class Stored(Protocol):
     def text(self) -> str: ...
 
 
-def _roles(actors: tuple[_Actor, ...], role: str) -> tuple[str, ...]:
-    return tuple(a.code for a in actors if a.role == role)
+def _trim(*values: Any) -> list[Any]:
+    """A struct's fields as a msgpack array without its trailing empty ones (decoded as their defaults)."""
+    out = list(values)
+    while out and out[-1] is None:
+        out.pop()
+    return out
 
 
 def event_row(e: Event, record: Stored | None, keep_evidence: bool) -> dict[str, Any]:
@@ -80,16 +87,18 @@ def event_row(e: Event, record: Stored | None, keep_evidence: bool) -> dict[str,
     sliced = ours and record is not None and 0 <= e.evidence_start <= e.evidence_end <= len(record.text)
     derivable = sliced and record is not None and record.text[e.evidence_start : e.evidence_end] == e.evidence
     label = article_label(record.file, record.url, record.id) if ours and record is not None else None
-    actors = tuple(_Actor(a.code, a.role, a.name, a.person, a.office) for a in e.actors)
-    extra = Extra(
-        date_basis=e.date_basis,
-        date_text=e.date_text,
-        actors=actors,
-        mentions=tuple(
-            _Mention(m.start, m.end, None if m.evidence == e.evidence else m.evidence, m.source) for m in e.mentions
-        ),
-        agents=None if _roles(actors, "agent") == e.agents else e.agents,
-        targets=None if _roles(actors, "target") == e.targets else e.targets,
+    actors = [_trim(a.code, a.role, a.name, a.person, a.office) for a in e.actors]
+    in_order = (
+        tuple(a.code for a in e.actors if a.role == "agent"),
+        tuple(a.code for a in e.actors if a.role == "target"),
+    )
+    extra = _trim(
+        e.date_basis,
+        e.date_text,
+        actors or None,
+        [_trim(m.start, m.end, None if m.evidence == e.evidence else m.evidence, m.source) for m in e.mentions] or None,
+        None if in_order[0] == e.agents else e.agents,
+        None if in_order[1] == e.targets else e.targets,
     )
     return {
         "id": e.id,
@@ -139,7 +148,7 @@ def event_of(r: Sequence[Any]) -> Event:
         article, source, extra = r[:16]  # fmt: skip
     x = _decoder.decode(extra)
     actors = tuple(Actor(code=a.code, role=a.role, name=a.name, person=a.person, office=a.office)  # type: ignore[arg-type]
-                   for a in x.actors)  # fmt: skip
+                   for a in x.actors or ())  # fmt: skip
     return Event(
         id=id_, type=type_, status=status, date_start=start, date_end=end, date_precision=precision,
         date_basis=x.date_basis, date_text=x.date_text,  # type: ignore[arg-type]
@@ -148,5 +157,5 @@ def event_of(r: Sequence[Any]) -> Event:
         article=article, article_id=article_id, outlet=outlet, published=published, source=source,
         evidence=evidence, evidence_start=e_start, evidence_end=e_end, confidence=confidence, actors=actors,
         mentions=tuple(Mention(evidence=evidence if m.evidence is None else m.evidence, start=m.start, end=m.end,
-                               source=m.source) for m in x.mentions),
+                               source=m.source) for m in x.mentions or ()),
     )  # fmt: skip

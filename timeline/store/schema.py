@@ -61,13 +61,13 @@ events = sa.Table(
     sa.Index("ix_events_key", "key_id", "published"),
 )
 
+# (code, role) first: the actor filters' access path is the key itself, so no second index is kept
 event_actors = sa.Table(
     "event_actors",
     metadata,
-    sa.Column("event_id", sa.String(16), sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("code", sa.String(12), primary_key=True),
     sa.Column("role", sa.String(10), primary_key=True),
-    sa.Index("ix_event_actors_code", "code", "role"),
+    sa.Column("event_id", sa.String(16), sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
     sqlite_with_rowid=False,
 )
 
@@ -144,12 +144,10 @@ entries = sa.Table(
     sa.Column("outlets", sa.Text, nullable=False),
     sa.Column("first_reported", sa.Date),
     sa.Column("last_reported", sa.Date),
-    # dated entries first in date order, undated last: "0|<date>|<id>" or "1|0001-01-01|<id>"; rsort_key is
-    # the same order with dates and ids reversed, so a newest-first timeline also reads undated last
+    # dated entries first in date order, undated last: "0|<date>|<id>" or "1|0001-01-01|<id>"; newest first
+    # reads the same keys backwards, the dated ones and then the undated ones (``Store._entry_rows``)
     sa.Column("sort_key", sa.String(40), nullable=False, unique=True),
-    sa.Column("rsort_key", sa.String(40), nullable=False, unique=True),
     sa.Index("ix_entries_type_sort", "type", "sort_key"),
-    sa.Index("ix_entries_type_rsort", "type", "rsort_key"),
     sa.Index("ix_entries_year", "year", "type"),
 )
 

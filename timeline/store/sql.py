@@ -31,7 +31,7 @@ from timeline.consolidate import key_of, shift, source_of, source_order
 from timeline.export import source_label
 from timeline.models import EVENT_TYPES, STATUSES, ArticleRecord, Entry, Event, Source
 from timeline.query import EventFilter, decode_cursor, encode_cursor
-from timeline.store.entries import Consolidator, rebuild_all, sort_keys
+from timeline.store.entries import UNDATED_KEYS, Consolidator, entry_sort_key, rebuild_all
 from timeline.store.rows import article_of, event_of, event_row, event_select, evidence_of
 from timeline.store.schema import (
     actor_counts,
@@ -309,17 +309,9 @@ class Store:
             span = conn.execute(sa.select(store_meta.c.value).where(store_meta.c.key == "max_span")).scalar() or 0
         out: list[sa.ColumnElement[bool]] = []
         if end is not None:
-            out += [
-                entries.c.sort_key < sort_keys("", shift(end, dt.timedelta(days=1)), "day")[0],
-                entries.c.rsort_key >= sort_keys("", end, "day")[1],
-            ]
+            out.append(entries.c.sort_key < entry_sort_key("", shift(end, dt.timedelta(days=1)), "day"))
         if start is not None:
-            first = shift(start, -dt.timedelta(days=span))
-            # "~" sorts after every hex digit: the last key of that day in descending order
-            out += [
-                entries.c.sort_key >= sort_keys("", first, "day")[0],
-                entries.c.rsort_key <= sort_keys("", first, "day")[1] + "~",
-            ]
+            out.append(entries.c.sort_key >= entry_sort_key("", shift(start, -dt.timedelta(days=span)), "day"))
         return out
 
     def _text_match(self, q: str) -> sa.ColumnElement[bool]:
@@ -345,22 +337,40 @@ class Store:
         return sa.and_(*(events.c.evidence.ilike(f"%{w}%") for w in words))
 
     @staticmethod
-    def _entry_page(
-        f: EventFilter, where: list[sa.ColumnElement[bool]], columns: Sequence[Any], after: str | None, limit: int
-    ) -> sa.Select[Any]:
-        """``columns`` (and the sort key ``k``) of the first ``limit`` entries matching ``where`` after ``after``."""
-        key = entries.c.sort_key if f.sort == "asc" else entries.c.rsort_key
+    def _entry_rows(
+        conn: Connection,
+        f: EventFilter,
+        where: list[sa.ColumnElement[bool]],
+        columns: Sequence[Any],
+        after: str | None,
+        limit: int,
+    ) -> list[sa.Row[Any]]:
+        """``columns`` (and the sort key ``k``) of the first ``limit`` entries matching ``where`` after ``after``.
+
+        Oldest first is the sort key's order. Newest first reads the same index backwards, the dated
+        keys and then the undated ones, so undated entries come last either way.
+        """
+        key = entries.c.sort_key
         stmt = sa.select(*columns, key.label("k")).where(*where)
-        if after is not None:
-            stmt = stmt.where(key > after)
-        return stmt.order_by(key).limit(limit)
+        if f.sort == "asc":
+            return list(conn.execute((stmt if after is None else stmt.where(key > after)).order_by(key).limit(limit)))
+        rows: list[sa.Row[Any]] = []
+        if after is None or after < UNDATED_KEYS:
+            dated = stmt.where(key < (UNDATED_KEYS if after is None else after))
+            rows += conn.execute(dated.order_by(key.desc()).limit(limit))
+        if len(rows) < limit:
+            undated = stmt.where(key >= UNDATED_KEYS)
+            if after is not None and after >= UNDATED_KEYS:
+                undated = undated.where(key < after)
+            rows += conn.execute(undated.order_by(key.desc()).limit(limit - len(rows)))
+        return rows
 
     def query_entries(self, f: EventFilter, count: bool = False) -> EntryPage:
         """One page of timeline entries matching ``f``, after ``f.cursor``: dated by date, undated last."""
         where = self._entry_where(f)
-        stmt = self._entry_page(f, where, [entries], decode_cursor(f.cursor) if f.cursor else None, f.limit + 1)
+        after = _entry_cursor(f.cursor) if f.cursor else None
         with self.engine.connect() as conn:
-            rows = conn.execute(stmt).all()
+            rows = self._entry_rows(conn, f, where, [entries], after, f.limit + 1)
             total = (
                 (self._summary_count(conn, f) if _summarisable(f) else self._count(conn, entries, where))
                 if count
@@ -417,43 +427,36 @@ class Store:
     def iter_entry_table(self, f: EventFilter, batch: int = 2000) -> Iterator[list[str]]:
         """Every entry matching ``f`` as the cells of ``ENTRY_CSV_FIELDS`` (what ``entry_csv_row`` makes of it).
 
-        The CSV export's path: one query per batch of entries, giving each entry's columns with one
-        row per source (its URL, outlet and reporting source; the best report's words and title on
-        that report's row), dates as the database holds them and no ``Entry`` built, so it runs at
-        the speed of the rows. Memory stays flat.
+        The CSV export's path: per batch, one query for the entries and one for all their reports (URL,
+        outlet, reporting source, words and title), dates as the database holds them and no ``Entry``
+        built, so it runs at the speed of the rows. Memory stays flat.
         """
         c, ev = entries.c, events.c
         cols = [c.id, c.type, c.status, _raw(c.date_start), _raw(c.date_end), c.date_precision, c.agents, c.targets,
                 c.confidence, c.mention_count, c.outlets, _raw(c.first_reported), _raw(c.last_reported),
                 c.best_event]  # fmt: skip
         where = self._entry_where(f)
-        after = decode_cursor(f.cursor) if f.cursor else None
+        after = _entry_cursor(f.cursor) if f.cursor else None
         while True:
-            page = self._entry_page(f, where, cols, after, batch).cte("page")
-            best = ev.id == page.c.best_event
-            stmt = (
-                sa.select(*page.c, _raw(ev.published), ev.id, articles.c.url,
-                          ev.outlet, ev.source, sa.case((best, evidence_of())), sa.case((best, articles.c.title)))
-                .select_from(page.outerjoin(keys, keys.c.entry_id == page.c.id)
-                             .outerjoin(events, ev.key_id == keys.c.id)
-                             .outerjoin(articles, articles.c.id == ev.article_id))
-            )  # fmt: skip
-            found: dict[str, tuple[Sequence[Any], list[Sequence[Any]], list[Any]]] = {}
             with self.engine.connect() as conn:
-                for r in conn.execute(stmt):  # in no particular order: a database may hash the join
-                    got = found.get(r[0])
-                    if got is None:
-                        got = found[r[0]] = (r, [], ["", None])
-                    if r[16] is not None:  # a report: (published, event id, URL, outlet, reporting source)
-                        got[1].append(r[15:20])
-                        if r[16] == r[13]:
-                            got[2][:] = r[20:22]
-            n = len(found)
-            for row, sources, words in sorted(found.values(), key=_page_order):
-                yield _table_row(row, sources, words)
-                after = row[14]
-            if n < batch:
+                rows = self._entry_rows(conn, f, where, cols, after, batch)
+                if not rows:
+                    return
+                reports = conn.execute(
+                    sa.select(keys.c.entry_id, _raw(ev.published), ev.id, articles.c.url, ev.outlet, ev.source,
+                              evidence_of(), articles.c.title)
+                    .select_from(keys.join(events, ev.key_id == keys.c.id)
+                                 .join(articles, articles.c.id == ev.article_id))
+                    .where(keys.c.entry_id.in_([r[0] for r in rows]))
+                )  # fmt: skip
+                sources: dict[str, list[Sequence[Any]]] = defaultdict(list)
+                for r in reports:  # (entry, published, event id, URL, outlet, reporting source, words, title)
+                    sources[r[0]].append(r[1:])
+            for row in rows:
+                yield _table_row(row, sources.get(row[0], []))
+            if len(rows) < batch:
                 return
+            after = rows[-1].k
 
     def get_entry(self, entry_id: str) -> Entry | None:
         with self.engine.connect() as conn:
@@ -640,6 +643,19 @@ class _Report(NamedTuple):
     evidence: str
 
 
+def _entry_cursor(cursor: str) -> str:
+    """The entry sort key inside a cursor; a newest-first cursor from before 0004 (its own descending key,
+    "<0|1>|<days before the calendar's end>|<id with hex digits flipped>") is read as the key it stood for."""
+    key = decode_cursor(cursor)
+    old = re.fullmatch(r"([01])\|(\d{7})\|([0-9a-f]{16})", key)
+    if old is None:
+        return key
+    entry = old[3].translate(str.maketrans("0123456789abcdef", "fedcba9876543210"))
+    if old[1] == "1":
+        return entry_sort_key(entry, None, "unknown")
+    return entry_sort_key(entry, dt.date.fromordinal(dt.date.max.toordinal() - int(old[2])), "day")
+
+
 def _raw(column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
     """A column as the driver gives it (ISO strings for SQLite's dates): no Python objects made per row."""
     return sa.type_coerce(column, sa.String)
@@ -661,25 +677,23 @@ def _source_key(s: Sequence[Any]) -> tuple[bool, Any, str]:
     return (s[0] is not None, "" if s[0] is None else s[0], s[1])
 
 
-def _page_order(found: tuple[Sequence[Any], Any, Any]) -> Any:
-    return found[0][14]  # the entry's sort key in the page's order
-
-
-def _table_row(r: Sequence[Any], sources: list[Sequence[Any]], best: Sequence[Any]) -> list[str]:
-    """``ENTRY_CSV_FIELDS`` cells from an entry's columns (``iter_entry_table``'s order), its sources
-    as (published, event id, URL, outlet, reporting source), and its best report's words and title."""
-    if len(sources) == 1:  # most entries: one report
-        _, _, url, outlet, source = sources[0]
-        urls = url or ""
-        label = source_label(outlet, source)
+def _table_row(r: Sequence[Any], sources: list[Sequence[Any]]) -> list[str]:
+    """``ENTRY_CSV_FIELDS`` cells from an entry's columns (``iter_entry_table``'s order) and its reports
+    as (published, event id, URL, outlet, reporting source, words, title)."""
+    best: Sequence[Any] = ("", "", "", "", "", "", None)
+    if len(sources) == 1:  # many entries: one report, their best
+        best = sources[0]
+        urls = best[2] or ""
+        label = source_label(best[3], best[4])
     else:
+        best = next((s for s in sources if s[1] == r[13]), best)
         sources.sort(key=_source_key)
         urls = ";".join(dict.fromkeys(s[2] for s in sources if s[2]))
         label = ";".join(dict.fromkeys(lb for s in sources if (lb := source_label(s[3], s[4]))))
     targets = _codes_text(r[7])
     return [
         r[0], r[1], r[2], _text(r[3]), _text(r[4]), r[5], _codes_text(r[6]), targets, str(r[8]), str(r[9]),
-        _codes_text(r[10]), cameo_code(r[1], bool(targets)), plover_code(r[1]), best[1] or "", best[0],
+        _codes_text(r[10]), cameo_code(r[1], bool(targets)), plover_code(r[1]), best[6] or "", best[5],
         _text(r[11]), _text(r[12]), urls, label,
     ]  # fmt: skip
 

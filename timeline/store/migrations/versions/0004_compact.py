@@ -8,10 +8,11 @@ Each event's JSON ``payload`` (every field, its evidence three times) becomes ``
 (``timeline.store.rows``: date basis and words, actors' names, in-article mentions), with the
 evidence offsets, ``article`` and ``source`` as columns; on SQLite the evidence column is emptied
 where the article's text holds the same words. Every event is re-encoded from its payload, so
-nothing is lost. ``event_actors`` is copied into a ``WITHOUT ROWID`` table; the tables derived from
-the events (keys, their agents and outlets, entries' actors and outlets, summary counts) are made
-again in their new shape and filled by a rebuild at the newest revision
-(``migrations.request_rebuild``). The unused ``ix_articles_outlet`` is dropped.
+nothing is lost. ``event_actors`` is copied into a ``WITHOUT ROWID`` table keyed (code, role,
+event) and loses its second index; the tables derived from the events (keys, their agents and
+outlets, entries without ``rsort_key``, entries' actors and outlets, summary counts) are made again
+in their new shape and filled by a rebuild at the newest revision (``migrations.request_rebuild``).
+The unused ``ix_articles_outlet`` is dropped.
 """
 
 from __future__ import annotations
@@ -79,9 +80,37 @@ def _events(bind: sa.engine.Connection) -> None:
 
 def _derived_tables() -> None:
     """The tables a rebuild fills, made again (empty) in their new shape."""
-    for table in ("entry_actors", "entry_outlets", "keys", "key_agents", "key_outlets", "entry_counts",
+    for table in ("entry_actors", "entry_outlets", "entries", "keys", "key_agents", "key_outlets", "entry_counts",
                   "actor_counts", "outlet_counts"):  # fmt: skip
         op.drop_table(table)
+    op.create_table(
+        "entries",
+        sa.Column("id", sa.String(16), primary_key=True),
+        sa.Column("type", sa.String(20), nullable=False),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("date_start", sa.Date),
+        sa.Column("date_end", sa.Date),
+        sa.Column("date_precision", sa.String(10), nullable=False),
+        sa.Column("year", sa.Integer),
+        sa.Column("date_last", sa.Date),
+        sa.Column("confidence", sa.Float, nullable=False),
+        sa.Column("mention_count", sa.Integer, nullable=False),
+        sa.Column("log_miss", sa.Float, nullable=False),
+        sa.Column("occurred", sa.Boolean, nullable=False),
+        sa.Column("best", sa.String(60), nullable=False),
+        sa.Column("best_event", sa.String(16), nullable=False),
+        sa.Column("anchor", sa.String(16), nullable=False),
+        sa.Column("lo", sa.Date),
+        sa.Column("hi", sa.Date),
+        sa.Column("agents", sa.Text, nullable=False),
+        sa.Column("targets", sa.Text, nullable=False),
+        sa.Column("outlets", sa.Text, nullable=False),
+        sa.Column("first_reported", sa.Date),
+        sa.Column("last_reported", sa.Date),
+        sa.Column("sort_key", sa.String(40), nullable=False, unique=True),
+    )
+    op.create_index("ix_entries_type_sort", "entries", ["type", "sort_key"])
+    op.create_index("ix_entries_year", "entries", ["year", "type"])
     op.create_table(
         "keys",
         sa.Column("id", sa.String(16), primary_key=True),
@@ -166,9 +195,9 @@ def upgrade() -> None:
 
     op.create_table(
         "event_actors_new",
-        sa.Column("event_id", sa.String(16), sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
         sa.Column("code", sa.String(12), primary_key=True),
         sa.Column("role", sa.String(10), primary_key=True),
+        sa.Column("event_id", sa.String(16), sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
         sqlite_with_rowid=False,
     )
     op.execute("INSERT INTO event_actors_new (event_id, code, role) SELECT event_id, code, role FROM event_actors")
@@ -179,7 +208,6 @@ def upgrade() -> None:
         op.execute(
             "ALTER TABLE event_actors RENAME CONSTRAINT event_actors_new_event_id_fkey TO event_actors_event_id_fkey"
         )
-    op.create_index("ix_event_actors_code", "event_actors", ["code", "role"])
 
     _derived_tables()
     if sqlite:  # the events table was copied (new rowids): index the text again
