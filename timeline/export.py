@@ -37,7 +37,7 @@ def csv_chunks(events: Iterable[Event], batch: int = 500) -> Iterator[str]:
     return _csv(CSV_FIELDS, map(csv_row, events), batch)
 
 
-def _csv(header: Iterable[str], rows: Iterable[Sequence[str]], batch: int) -> Iterator[str]:
+def _csv(header: Iterable[str], rows: Iterable[Sequence[object]], batch: int) -> Iterator[str]:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(header)
@@ -94,8 +94,8 @@ def entry_csv_chunks(entries: Iterable[Entry], batch: int = 500) -> Iterator[str
     return _csv(ENTRY_CSV_FIELDS, map(entry_csv_row, entries), batch)
 
 
-def entry_table_chunks(rows: Iterable[list[str]], batch: int = 1000) -> Iterator[str]:
-    """Rows already made into ``ENTRY_CSV_FIELDS`` cells (``Store.iter_entry_table``) as CSV, header first."""
+def entry_table_chunks(rows: Iterable[Sequence[object]], batch: int = 1000) -> Iterator[str]:
+    """Rows already in ``ENTRY_CSV_FIELDS`` order (``Store.iter_entry_table``) as CSV, header first."""
     return _csv(ENTRY_CSV_FIELDS, rows, batch)
 
 

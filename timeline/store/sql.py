@@ -344,7 +344,7 @@ class Store:
         columns: Sequence[Any],
         after: str | None,
         limit: int,
-    ) -> list[sa.Row[Any]]:
+    ) -> list[Any]:
         """``columns`` (and the sort key ``k``) of the first ``limit`` entries matching ``where`` after ``after``.
 
         Oldest first is the sort key's order. Newest first reads the same index backwards, the dated
@@ -353,16 +353,18 @@ class Store:
         key = entries.c.sort_key
         stmt = sa.select(*columns, key.label("k")).where(*where)
         if f.sort == "asc":
-            return list(conn.execute((stmt if after is None else stmt.where(key > after)).order_by(key).limit(limit)))
-        rows: list[sa.Row[Any]] = []
+            return list(
+                conn.execute((stmt if after is None else stmt.where(key > after)).order_by(key).limit(limit)).all()
+            )
+        rows: list[Any] = []
         if after is None or after < UNDATED_KEYS:
             dated = stmt.where(key < (UNDATED_KEYS if after is None else after))
-            rows += conn.execute(dated.order_by(key.desc()).limit(limit))
+            rows += conn.execute(dated.order_by(key.desc()).limit(limit)).all()
         if len(rows) < limit:
             undated = stmt.where(key >= UNDATED_KEYS)
             if after is not None and after >= UNDATED_KEYS:
                 undated = undated.where(key < after)
-            rows += conn.execute(undated.order_by(key.desc()).limit(limit - len(rows)))
+            rows += conn.execute(undated.order_by(key.desc()).limit(limit - len(rows))).all()
         return rows
 
     def query_entries(self, f: EventFilter, count: bool = False) -> EntryPage:
@@ -424,8 +426,8 @@ class Store:
         """Every entry matching ``f``, a batch at a time so memory stays flat."""
         return _batches(self.query_entries, f, batch)
 
-    def iter_entry_table(self, f: EventFilter, batch: int = 2000) -> Iterator[list[str]]:
-        """Every entry matching ``f`` as the cells of ``ENTRY_CSV_FIELDS`` (what ``entry_csv_row`` makes of it).
+    def iter_entry_table(self, f: EventFilter, batch: int = 2000) -> Iterator[tuple[Any, ...]]:
+        """Every entry matching ``f`` as ``ENTRY_CSV_FIELDS`` (CSV cells equal to what ``entry_csv_row`` makes).
 
         The CSV export's path: per batch, one query for the entries and one for all their reports (URL,
         outlet, reporting source, words and title), dates as the database holds them and no ``Entry``
@@ -448,7 +450,7 @@ class Store:
                     .select_from(keys.join(events, ev.key_id == keys.c.id)
                                  .join(articles, articles.c.id == ev.article_id))
                     .where(keys.c.entry_id.in_([r[0] for r in rows]))
-                )  # fmt: skip
+                ).all()  # fmt: skip
                 sources: dict[str, list[Sequence[Any]]] = defaultdict(list)
                 for r in reports:  # (entry, published, event id, URL, outlet, reporting source, words, title)
                     sources[r[0]].append(r[1:])
@@ -661,10 +663,6 @@ def _raw(column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
     return sa.type_coerce(column, sa.String)
 
 
-def _text(value: Any) -> str:
-    return "" if value is None else str(value)  # str() of a date is its ISO form, like the stored text
-
-
 def _codes_text(joined: str) -> str:
     """A stored ';'-joined list as the export writes it (empty items dropped, as ``Entry`` drops them)."""
     if not joined or (joined[0] != ";" and joined[-1] != ";" and ";;" not in joined):
@@ -677,9 +675,13 @@ def _source_key(s: Sequence[Any]) -> tuple[bool, Any, str]:
     return (s[0] is not None, "" if s[0] is None else s[0], s[1])
 
 
-def _table_row(r: Sequence[Any], sources: list[Sequence[Any]]) -> list[str]:
+def _table_row(r: Sequence[Any], sources: list[Sequence[Any]]) -> tuple[Any, ...]:
     """``ENTRY_CSV_FIELDS`` cells from an entry's columns (``iter_entry_table``'s order) and its reports
-    as (published, event id, URL, outlet, reporting source, words, title)."""
+    as (published, event id, URL, outlet, reporting source, words, title).
+
+    Values are left as ``csv.writer`` writes them (None empty, numbers and dates by ``str``), which is
+    what ``entry_csv_row`` writes.
+    """
     best: Sequence[Any] = ("", "", "", "", "", "", None)
     if len(sources) == 1:  # many entries: one report, their best
         best = sources[0]
@@ -691,11 +693,10 @@ def _table_row(r: Sequence[Any], sources: list[Sequence[Any]]) -> list[str]:
         urls = ";".join(dict.fromkeys(s[2] for s in sources if s[2]))
         label = ";".join(dict.fromkeys(lb for s in sources if (lb := source_label(s[3], s[4]))))
     targets = _codes_text(r[7])
-    return [
-        r[0], r[1], r[2], _text(r[3]), _text(r[4]), r[5], _codes_text(r[6]), targets, str(r[8]), str(r[9]),
-        _codes_text(r[10]), cameo_code(r[1], bool(targets)), plover_code(r[1]), best[6] or "", best[5],
-        _text(r[11]), _text(r[12]), urls, label,
-    ]  # fmt: skip
+    return (
+        r[0], r[1], r[2], r[3], r[4], r[5], _codes_text(r[6]), targets, r[8], r[9], _codes_text(r[10]),
+        cameo_code(r[1], bool(targets)), plover_code(r[1]), best[6], best[5], r[11], r[12], urls, label,
+    )  # fmt: skip
 
 
 def _actor_filters(
