@@ -320,7 +320,12 @@ class Store:
         if not words:
             return sa.false()
         if self.dialect == "sqlite":
-            terms = " ".join(f'"{w}"' for w in words)
+            # one quoted token per letter-and-digit run: the index keeps no positions (detail=none), so a
+            # term must be a single token of its tokenizer, which splits at anything else ("_" included)
+            tokens = re.findall(r"[^\W_]+", q)
+            if not tokens:
+                return sa.false()
+            terms = " ".join(f'"{w}"' for w in tokens)
             sub = sa.text("SELECT rowid FROM events_fts WHERE events_fts MATCH :fts").bindparams(fts=terms)
             return sa.literal_column("events.rowid").in_(sub.columns(sa.column("rowid")))
         if self.dialect == "postgresql":
