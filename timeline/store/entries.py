@@ -44,6 +44,7 @@ from timeline.consolidate import (
     shift,
 )
 from timeline.models import Event
+from timeline.query import entry_key
 from timeline.store import summary
 from timeline.store.rows import event_of, event_select
 from timeline.store.schema import (
@@ -118,16 +119,6 @@ def mention_agg(e: Event, k: Key) -> Agg:
         outlets={e.outlet} if e.outlet else set(),
         anchor=(k.tier, k.id),
     )
-
-
-UNDATED_KEYS = "1|"  # the sort keys of undated entries start with it, after every dated one ("0|")
-
-
-def entry_sort_key(entry: str, start: dt.date | None, precision: str) -> str:
-    """An entry's place on the timeline: dated entries by date (then id), undated ones after them."""
-    if start is None or precision == "unknown":
-        return f"{UNDATED_KEYS}0001-01-01|{entry}"
-    return f"0|{start.isoformat().rjust(10, '0')}|{entry}"
 
 
 def _codes(text: str) -> set[str]:
@@ -431,7 +422,7 @@ class Consolidator:
     def entry_rows(eid: str, agg: Agg, ev: Any) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
         """An entry's row, actor rows and outlet rows from its aggregate and its best report ``ev``."""
         agents, targets = roles(agg.agents, agg.targets)
-        key = entry_sort_key(eid, ev.date_start, ev.date_precision)
+        key = entry_key(eid, ev.date_start, ev.date_precision)
         dated = ev.date_start is not None and ev.date_precision != "unknown"
         assert agg.anchor is not None
         row = {

@@ -52,8 +52,8 @@ events = sa.Table(
     # NULL when the event's "article" is its article's file, else URL, else id (as the extractor names it)
     sa.Column("article", sa.Text),
     sa.Column("source", sa.String(200)),
-    # date (or 0001-01-01 when undated) and id: a total order for keyset pagination
-    sa.Column("sort_key", sa.String(40), nullable=False, unique=True),
+    # day (0001-01-01 when undated) and id as bytes (``query.event_key``): a total order for keyset pagination
+    sa.Column("sort_key", sa.LargeBinary, nullable=False, unique=True),
     # what no column holds (date basis and words, actors' names, in-article mentions): msgpack
     sa.Column("extra", sa.LargeBinary, nullable=False),
     sa.Index("ix_events_type_sort", "type", "sort_key"),
@@ -144,9 +144,9 @@ entries = sa.Table(
     sa.Column("outlets", sa.Text, nullable=False),
     sa.Column("first_reported", sa.Date),
     sa.Column("last_reported", sa.Date),
-    # dated entries first in date order, undated last: "0|<date>|<id>" or "1|0001-01-01|<id>"; newest first
-    # reads the same keys backwards, the dated ones and then the undated ones (``Store._entry_rows``)
-    sa.Column("sort_key", sa.String(40), nullable=False, unique=True),
+    # dated entries first in date order, undated last, as 12 bytes (``query.entry_key``); newest first reads
+    # the same keys backwards, the dated ones and then the undated ones (``Store._entry_rows``)
+    sa.Column("sort_key", sa.LargeBinary, nullable=False, unique=True),
     sa.Index("ix_entries_type_sort", "type", "sort_key"),
     sa.Index("ix_entries_year", "year", "type"),
 )
@@ -157,7 +157,7 @@ entry_actors = sa.Table(
     # (code, sort_key) first: an actor's entries come out of the key already in timeline order; an
     # entry's rows are found again from its own row (its codes and sort key), so no entry id is kept
     sa.Column("code", sa.String(12), primary_key=True),
-    sa.Column("sort_key", sa.String(40), primary_key=True),
+    sa.Column("sort_key", sa.LargeBinary, primary_key=True),
     sa.Column("role", sa.String(10), primary_key=True),
     sqlite_with_rowid=False,
 )
@@ -166,7 +166,7 @@ entry_outlets = sa.Table(
     "entry_outlets",
     metadata,
     sa.Column("outlet", sa.String(200), primary_key=True),
-    sa.Column("sort_key", sa.String(40), primary_key=True),
+    sa.Column("sort_key", sa.LargeBinary, primary_key=True),
     sqlite_with_rowid=False,
 )
 

@@ -30,8 +30,8 @@ from timeline.codes import cameo_code, plover_code
 from timeline.consolidate import key_of, shift, source_of, source_order
 from timeline.export import source_label
 from timeline.models import EVENT_TYPES, STATUSES, ArticleRecord, Entry, Event, Source
-from timeline.query import EventFilter, decode_cursor, encode_cursor
-from timeline.store.entries import UNDATED_KEYS, Consolidator, entry_sort_key, rebuild_all
+from timeline.query import UNDATED_ENTRIES, EventFilter, decode_cursor, encode_cursor, entry_key, event_key
+from timeline.store.entries import Consolidator, rebuild_all
 from timeline.store.rows import article_of, event_of, event_row, event_select, evidence_of
 from timeline.store.schema import (
     actor_counts,
@@ -84,9 +84,9 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def sort_key(event: Event) -> str:
+def sort_key(event: Event) -> bytes:
     """An event's place in date order (undated events as 0001-01-01), made unique by its id."""
-    return f"{(event.date_start or dt.date(1, 1, 1)).isoformat().rjust(10, '0')}|{event.id}"
+    return event_key(event.id, event.date_start)
 
 
 def _lock_id(kind: str) -> int:
@@ -309,9 +309,9 @@ class Store:
             span = conn.execute(sa.select(store_meta.c.value).where(store_meta.c.key == "max_span")).scalar() or 0
         out: list[sa.ColumnElement[bool]] = []
         if end is not None:
-            out.append(entries.c.sort_key < entry_sort_key("", shift(end, dt.timedelta(days=1)), "day"))
+            out.append(entries.c.sort_key < entry_key("", shift(end, dt.timedelta(days=1)), "day"))
         if start is not None:
-            out.append(entries.c.sort_key >= entry_sort_key("", shift(start, -dt.timedelta(days=span)), "day"))
+            out.append(entries.c.sort_key >= entry_key("", shift(start, -dt.timedelta(days=span)), "day"))
         return out
 
     def _text_match(self, q: str) -> sa.ColumnElement[bool]:
@@ -347,7 +347,7 @@ class Store:
         f: EventFilter,
         where: list[sa.ColumnElement[bool]],
         columns: Sequence[Any],
-        after: str | None,
+        after: bytes | None,
         limit: int,
     ) -> list[Any]:
         """``columns`` (and the sort key ``k``) of the first ``limit`` entries matching ``where`` after ``after``.
@@ -362,12 +362,12 @@ class Store:
                 conn.execute((stmt if after is None else stmt.where(key > after)).order_by(key).limit(limit)).all()
             )
         rows: list[Any] = []
-        if after is None or after < UNDATED_KEYS:
-            dated = stmt.where(key < (UNDATED_KEYS if after is None else after))
+        if after is None or after < UNDATED_ENTRIES:
+            dated = stmt.where(key < (UNDATED_ENTRIES if after is None else after))
             rows += conn.execute(dated.order_by(key.desc()).limit(limit)).all()
         if len(rows) < limit:
-            undated = stmt.where(key >= UNDATED_KEYS)
-            if after is not None and after >= UNDATED_KEYS:
+            undated = stmt.where(key >= UNDATED_ENTRIES)
+            if after is not None and after >= UNDATED_ENTRIES:
                 undated = undated.where(key < after)
             rows += conn.execute(undated.order_by(key.desc()).limit(limit - len(rows))).all()
         return rows
@@ -375,7 +375,7 @@ class Store:
     def query_entries(self, f: EventFilter, count: bool = False) -> EntryPage:
         """One page of timeline entries matching ``f``, after ``f.cursor``: dated by date, undated last."""
         where = self._entry_where(f)
-        after = _entry_cursor(f.cursor) if f.cursor else None
+        after = decode_cursor(f.cursor) if f.cursor else None
         with self.engine.connect() as conn:
             rows = self._entry_rows(conn, f, where, [entries], after, f.limit + 1)
             total = (
@@ -443,7 +443,7 @@ class Store:
                 c.confidence, c.mention_count, c.outlets, _raw(c.first_reported), _raw(c.last_reported),
                 c.best_event]  # fmt: skip
         where = self._entry_where(f)
-        after = _entry_cursor(f.cursor) if f.cursor else None
+        after = decode_cursor(f.cursor) if f.cursor else None
         while True:
             with self.engine.connect() as conn:
                 rows = self._entry_rows(conn, f, where, cols, after, batch)
@@ -648,19 +648,6 @@ class _Report(NamedTuple):
     source: str | None
     published: dt.date | None
     evidence: str
-
-
-def _entry_cursor(cursor: str) -> str:
-    """The entry sort key inside a cursor; a newest-first cursor from before 0004 (its own descending key,
-    "<0|1>|<days before the calendar's end>|<id with hex digits flipped>") is read as the key it stood for."""
-    key = decode_cursor(cursor)
-    old = re.fullmatch(r"([01])\|(\d{7})\|([0-9a-f]{16})", key)
-    if old is None:
-        return key
-    entry = old[3].translate(str.maketrans("0123456789abcdef", "fedcba9876543210"))
-    if old[1] == "1":
-        return entry_sort_key(entry, None, "unknown")
-    return entry_sort_key(entry, dt.date.fromordinal(dt.date.max.toordinal() - int(old[2])), "day")
 
 
 def _raw(column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:

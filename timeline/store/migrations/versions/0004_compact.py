@@ -1,4 +1,4 @@
-"""A compact store: events as columns plus a small msgpack remainder, WITHOUT ROWID tables, no unused index.
+"""A compact store: events as columns plus a msgpack remainder, byte sort keys, WITHOUT ROWID tables.
 
 Revision ID: 0004
 Revises: 0003
@@ -6,13 +6,15 @@ Create Date: 2026-11-26
 
 Each event's JSON ``payload`` (every field, its evidence three times) becomes ``extra``
 (``timeline.store.rows``: date basis and words, actors' names, in-article mentions), with the
-evidence offsets, ``article`` and ``source`` as columns; on SQLite the evidence column is emptied
-where the article's text holds the same words. Every event is re-encoded from its payload, so
-nothing is lost. ``event_actors`` is copied into a ``WITHOUT ROWID`` table keyed (code, role,
-event) and loses its second index; the tables derived from the events (keys, their agents and
-outlets, entries without ``rsort_key``, entries' actors and outlets, summary counts) are made again
-in their new shape and filled by a rebuild at the newest revision (``migrations.request_rebuild``).
-The unused ``ix_articles_outlet`` is dropped.
+evidence offsets, ``article`` and ``source`` as columns; on SQLite the evidence column is left
+empty where the article's text holds the same words; sort keys are bytes (``query.event_key``,
+``query.entry_key``). Every event is re-encoded from its payload into a new events table, so
+nothing is lost (its key and sort key computed again too). ``event_actors`` becomes a ``WITHOUT
+ROWID`` table keyed (code, role, event) with no second index; the tables derived from the events
+(keys, their agents and outlets, entries without ``rsort_key``, entries' actors and outlets,
+summary counts) are made again in their new shape and filled by a rebuild at the newest revision
+(``migrations.request_rebuild``). The full-text index is made again without positions, and the
+unused ``ix_articles_outlet`` is dropped.
 """
 
 from __future__ import annotations
@@ -29,9 +31,6 @@ branch_labels = None
 depends_on = None
 
 BATCH = 2000
-# every column an event's row takes from the event, set again from its payload (the payload is what was kept whole)
-COLUMNS = ("key_id", "sort_key", "type", "status", "date_start", "date_end", "date_precision", "outlet", "published",
-           "evidence", "evidence_start", "evidence_end", "confidence", "article", "source", "extra")  # fmt: skip
 
 
 class _Article(NamedTuple):
@@ -41,40 +40,57 @@ class _Article(NamedTuple):
     text: str
 
 
-def _events(bind: sa.engine.Connection) -> None:
-    """Fill the new event columns from each payload, a batch at a time (by id, so memory stays flat)."""
+def _create_events(name: str) -> None:
+    op.create_table(
+        name,
+        sa.Column("id", sa.String(16), primary_key=True),
+        sa.Column("article_id", sa.String(40), sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("key_id", sa.String(16), nullable=False),
+        sa.Column("type", sa.String(20), nullable=False),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("date_start", sa.Date),
+        sa.Column("date_end", sa.Date),
+        sa.Column("date_precision", sa.String(10), nullable=False),
+        sa.Column("outlet", sa.String(200)),
+        sa.Column("published", sa.Date),
+        sa.Column("evidence", sa.Text),
+        sa.Column("evidence_start", sa.Integer, nullable=False),
+        sa.Column("evidence_end", sa.Integer, nullable=False),
+        sa.Column("confidence", sa.Float, nullable=False),
+        sa.Column("article", sa.Text),
+        sa.Column("source", sa.String(200)),
+        sa.Column("sort_key", sa.LargeBinary, nullable=False, unique=True),
+        sa.Column("extra", sa.LargeBinary, nullable=False),
+    )
+
+
+def _copy_events(bind: sa.engine.Connection, target: str) -> None:
+    """Every event re-encoded from its payload into ``target``, a batch at a time (by id: memory stays flat)."""
     from timeline.consolidate import key_of
     from timeline.models import Event
     from timeline.store.rows import event_row
     from timeline.store.sql import sort_key
 
     keep = bind.dialect.name != "sqlite"
-    types = {"date_start": sa.Date, "date_end": sa.Date, "published": sa.Date, "evidence_start": sa.Integer,
-             "evidence_end": sa.Integer, "confidence": sa.Float, "extra": sa.LargeBinary}  # fmt: skip
-    ev = sa.table(
-        "events", sa.column("id", sa.String), sa.column("article_id", sa.String), sa.column("payload", sa.LargeBinary),
-        *(sa.column(c, types.get(c, sa.Text)) for c in COLUMNS),
-    )  # fmt: skip
+    old = sa.table("events", sa.column("id", sa.String), sa.column("article_id"), sa.column("payload", sa.LargeBinary))
     art = sa.table("articles", sa.column("id"), sa.column("file"), sa.column("url"), sa.column("text"))
+    new = sa.Table(target, sa.MetaData(), autoload_with=bind)
     decoder = msgspec.json.Decoder(Event)
     last = ""
     while True:
         rows = bind.execute(
-            sa.select(ev.c.id, ev.c.payload, art.c.id.label("aid"), art.c.file, art.c.url, art.c.text)
-            .select_from(ev.outerjoin(art, art.c.id == ev.c.article_id))
-            .where(ev.c.id > last).order_by(ev.c.id).limit(BATCH)
+            sa.select(old.c.id, old.c.payload, art.c.id.label("aid"), art.c.file, art.c.url, art.c.text)
+            .select_from(old.outerjoin(art, art.c.id == old.c.article_id))
+            .where(old.c.id > last).order_by(old.c.id).limit(BATCH)
         ).all()  # fmt: skip
         if not rows:
             return
-        updates = []
+        out = []
         for r in rows:
             e = decoder.decode(r.payload)
             stored = _Article(r.aid, r.file, r.url, r.text) if r.aid is not None else None
-            new = {**event_row(e, stored, keep), "key_id": key_of(e).id, "sort_key": sort_key(e)}
-            updates.append({"eid": r.id, **{k: new[k] for k in COLUMNS}})
-        bind.execute(
-            ev.update().where(ev.c.id == sa.bindparam("eid")).values({c: sa.bindparam(c) for c in COLUMNS}), updates
-        )
+            out.append({**event_row(e, stored, keep), "key_id": key_of(e).id, "sort_key": sort_key(e)})
+        bind.execute(new.insert(), out)
         last = rows[-1].id
 
 
@@ -107,7 +123,7 @@ def _derived_tables() -> None:
         sa.Column("outlets", sa.Text, nullable=False),
         sa.Column("first_reported", sa.Date),
         sa.Column("last_reported", sa.Date),
-        sa.Column("sort_key", sa.String(40), nullable=False, unique=True),
+        sa.Column("sort_key", sa.LargeBinary, nullable=False, unique=True),
     )
     op.create_index("ix_entries_type_sort", "entries", ["type", "sort_key"])
     op.create_index("ix_entries_year", "entries", ["year", "type"])
@@ -150,14 +166,14 @@ def _derived_tables() -> None:
     op.create_table(
         "entry_actors",
         sa.Column("code", sa.String(12), primary_key=True),
-        sa.Column("sort_key", sa.String(40), primary_key=True),
+        sa.Column("sort_key", sa.LargeBinary, primary_key=True),
         sa.Column("role", sa.String(10), primary_key=True),
         sqlite_with_rowid=False,
     )
     op.create_table(
         "entry_outlets",
         sa.Column("outlet", sa.String(200), primary_key=True),
-        sa.Column("sort_key", sa.String(40), primary_key=True),
+        sa.Column("sort_key", sa.LargeBinary, primary_key=True),
         sqlite_with_rowid=False,
     )
     sizes = {"precision": 10, "period": 7, "code": 12, "outlet": 200}
@@ -179,40 +195,46 @@ def upgrade() -> None:
 
     bind = op.get_bind()
     sqlite = bind.dialect.name == "sqlite"
-    with op.batch_alter_table("events") as batch:
-        batch.add_column(sa.Column("evidence_start", sa.Integer))
-        batch.add_column(sa.Column("evidence_end", sa.Integer))
-        batch.add_column(sa.Column("article", sa.Text))
-        batch.add_column(sa.Column("source", sa.String(200)))
-        batch.add_column(sa.Column("extra", sa.LargeBinary))
-        batch.alter_column("evidence", existing_type=sa.Text, nullable=True)
-    _events(bind)
-    with op.batch_alter_table("events") as batch:
-        batch.drop_column("payload")
-        for col, kind in (("evidence_start", sa.Integer), ("evidence_end", sa.Integer), ("extra", sa.LargeBinary)):
-            batch.alter_column(col, existing_type=kind, nullable=False)
-    op.drop_index("ix_articles_outlet", table_name="articles")
+    # event_actors refers to the events, which are made again: its rows wait aside
+    op.create_table(
+        "event_actors_kept",
+        sa.Column("code", sa.String(12), primary_key=True),
+        sa.Column("role", sa.String(10), primary_key=True),
+        sa.Column("event_id", sa.String(16), primary_key=True),
+    )
+    op.execute("INSERT INTO event_actors_kept (code, role, event_id) SELECT code, role, event_id FROM event_actors")
+    op.drop_table("event_actors")
+
+    _create_events("events_new")
+    _copy_events(bind, "events_new")
+    op.drop_table("events")
+    op.rename_table("events_new", "events")
+    if not sqlite:  # PostgreSQL keeps a renamed table's constraint names: give them the usual ones
+        for old, new in (("events_new_pkey", "events_pkey"), ("events_new_sort_key_key", "events_sort_key_key"),
+                         ("events_new_article_id_fkey", "events_article_id_fkey")):  # fmt: skip
+            op.execute(f"ALTER TABLE events RENAME CONSTRAINT {old} TO {new}")
+    op.create_index("ix_events_type_sort", "events", ["type", "sort_key"])
+    op.create_index("ix_events_article", "events", ["article_id"])
+    op.create_index("ix_events_key", "events", ["key_id", "published"])
 
     op.create_table(
-        "event_actors_new",
+        "event_actors",
         sa.Column("code", sa.String(12), primary_key=True),
         sa.Column("role", sa.String(10), primary_key=True),
         sa.Column("event_id", sa.String(16), sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
         sqlite_with_rowid=False,
     )
-    op.execute("INSERT INTO event_actors_new (event_id, code, role) SELECT event_id, code, role FROM event_actors")
-    op.drop_table("event_actors")
-    op.rename_table("event_actors_new", "event_actors")
-    if not sqlite:  # PostgreSQL keeps a renamed table's constraint names: give them the usual ones
-        op.execute("ALTER TABLE event_actors RENAME CONSTRAINT event_actors_new_pkey TO event_actors_pkey")
-        op.execute(
-            "ALTER TABLE event_actors RENAME CONSTRAINT event_actors_new_event_id_fkey TO event_actors_event_id_fkey"
-        )
+    op.execute("INSERT INTO event_actors (code, role, event_id) SELECT code, role, event_id FROM event_actors_kept")
+    op.drop_table("event_actors_kept")
+    op.drop_index("ix_articles_outlet", table_name="articles")
 
     _derived_tables()
-    if sqlite:  # the events table was copied (new rowids): index the text again
+    # the events were made again (new rowids; PostgreSQL's index went with the table), and SQLite's index
+    # keeps no positions now: index anew
+    if sqlite:
         op.execute("DROP TABLE IF EXISTS events_fts")
-        create_full_text(bind)
+    create_full_text(bind)
+    if sqlite:
         bind.exec_driver_sql(
             "INSERT INTO events_fts (rowid, body) SELECT e.rowid, coalesce(e.evidence, substr(a.text, "
             "e.evidence_start + 1, e.evidence_end - e.evidence_start)) || char(10) || coalesce(a.title, '') "
