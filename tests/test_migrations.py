@@ -187,6 +187,11 @@ def test_0004_re_encodes_every_event_without_losing_a_field(engine: sa.Engine) -
     _at_head_and_equal_to_metadata(engine)
     store = Store(str(engine.url), engine=engine)
     assert store.get_event(first.id) == first and store.get_event(second.id) == second
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            kinds = conn.exec_driver_sql("SELECT DISTINCT typeof(e.date_start), typeof(k.lo), typeof(n.date_start), "
+                                         "typeof(n.sort_key) FROM events e, keys k, entries n").all()  # fmt: skip
+        assert kinds == [("integer", "integer", "integer", "blob")]
     (entry,) = store.iter_entries(build_filter(status="all"))
     assert entry.mention_count == 2 and [s.evidence for s in entry.sources] == [first.evidence, second.evidence]
     assert [e.id for e in store.iter_events(build_filter(q="veto", actor=["RUS"]))] == [first.id, second.id]

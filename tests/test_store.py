@@ -79,6 +79,10 @@ def test_an_event_comes_back_exactly_from_its_compact_row(store: Store) -> None:
     if store.dialect == "sqlite":  # the words the text holds are kept once, in the text
         with store.engine.connect() as conn:
             assert conn.exec_driver_sql("SELECT id FROM events WHERE evidence IS NULL").scalars().all() == [ev.id]
+            # dates are day ordinals, sort keys bytes
+            kinds = conn.exec_driver_sql("SELECT DISTINCT typeof(date_start), typeof(published), typeof(sort_key) "
+                                         "FROM events WHERE date_start IS NOT NULL").all()  # fmt: skip
+            assert kinds == [("integer", "integer", "blob")]
 
 
 def test_failed_write_leaves_nothing(store: Store) -> None:

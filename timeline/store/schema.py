@@ -14,6 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from timeline.store.types import Day
+
 metadata = sa.MetaData()
 
 articles = sa.Table(
@@ -25,7 +27,7 @@ articles = sa.Table(
     sa.Column("url", sa.Text),
     sa.Column("file", sa.Text),
     sa.Column("outlet", sa.String(200)),
-    sa.Column("published", sa.Date),
+    sa.Column("published", sa.Date),  # text on SQLite: the articles table is not made again by 0004
     sa.Column("source", sa.String(200)),
     sa.Column("byline", sa.Text),
     sa.Column("ingested_at", sa.DateTime, nullable=False),
@@ -39,11 +41,11 @@ events = sa.Table(
     sa.Column("key_id", sa.String(16), nullable=False),
     sa.Column("type", sa.String(20), nullable=False),
     sa.Column("status", sa.String(20), nullable=False),
-    sa.Column("date_start", sa.Date),
-    sa.Column("date_end", sa.Date),
+    sa.Column("date_start", Day),
+    sa.Column("date_end", Day),
     sa.Column("date_precision", sa.String(10), nullable=False),
     sa.Column("outlet", sa.String(200)),
-    sa.Column("published", sa.Date),
+    sa.Column("published", Day),
     # the sentence; NULL when it is the article text's [evidence_start:evidence_end] (SQLite)
     sa.Column("evidence", sa.Text),
     sa.Column("evidence_start", sa.Integer, nullable=False),
@@ -79,8 +81,8 @@ keys = sa.Table(
     sa.Column("id", sa.String(16), primary_key=True),
     sa.Column("type", sa.String(20), nullable=False),
     sa.Column("tier", sa.SmallInteger, nullable=False),
-    sa.Column("lo", sa.Date),
-    sa.Column("hi", sa.Date),
+    sa.Column("lo", Day),
+    sa.Column("hi", Day),
     sa.Column("agents", sa.Text, nullable=False),
     sa.Column("targets", sa.Text, nullable=False),
     sa.Column("entry_id", sa.String(16), nullable=False),
@@ -88,8 +90,8 @@ keys = sa.Table(
     sa.Column("log_miss", sa.Float, nullable=False),
     sa.Column("occurred", sa.Boolean, nullable=False),
     sa.Column("best", sa.String(60), nullable=False),
-    sa.Column("first_reported", sa.Date),
-    sa.Column("last_reported", sa.Date),
+    sa.Column("first_reported", Day),
+    sa.Column("last_reported", Day),
     sa.Index("ix_keys_entry", "entry_id"),
     sqlite_with_rowid=False,
 )
@@ -101,9 +103,9 @@ key_agents = sa.Table(
     sa.Column("type", sa.String(20), primary_key=True),
     sa.Column("code", sa.String(12), primary_key=True),
     sa.Column("tier", sa.SmallInteger, primary_key=True),
-    sa.Column("lo", sa.Date, primary_key=True),
+    sa.Column("lo", Day, primary_key=True),
     sa.Column("key_id", sa.String(16), primary_key=True),
-    sa.Column("hi", sa.Date, nullable=False),
+    sa.Column("hi", Day, nullable=False),
     sqlite_with_rowid=False,
 )
 
@@ -122,12 +124,12 @@ entries = sa.Table(
     sa.Column("id", sa.String(16), primary_key=True),
     sa.Column("type", sa.String(20), nullable=False),
     sa.Column("status", sa.String(20), nullable=False),
-    sa.Column("date_start", sa.Date),
-    sa.Column("date_end", sa.Date),
+    sa.Column("date_start", Day),
+    sa.Column("date_end", Day),
     sa.Column("date_precision", sa.String(10), nullable=False),
     sa.Column("year", sa.Integer),
     # the last day the entry can stand for: date filters compare ranges by it
-    sa.Column("date_last", sa.Date),
+    sa.Column("date_last", Day),
     sa.Column("confidence", sa.Float, nullable=False),
     sa.Column("mention_count", sa.Integer, nullable=False),
     sa.Column("log_miss", sa.Float, nullable=False),
@@ -137,13 +139,13 @@ entries = sa.Table(
     # the smallest precise key (or the one key of an entry standing alone): the id derives from it
     sa.Column("anchor", sa.String(16), nullable=False),
     # the days spanned by every member key's window: where a change can reach other keys
-    sa.Column("lo", sa.Date),
-    sa.Column("hi", sa.Date),
+    sa.Column("lo", Day),
+    sa.Column("hi", Day),
     sa.Column("agents", sa.Text, nullable=False),
     sa.Column("targets", sa.Text, nullable=False),
     sa.Column("outlets", sa.Text, nullable=False),
-    sa.Column("first_reported", sa.Date),
-    sa.Column("last_reported", sa.Date),
+    sa.Column("first_reported", Day),
+    sa.Column("last_reported", Day),
     # dated entries first in date order, undated last, as 12 bytes (``query.entry_key``); newest first reads
     # the same keys backwards, the dated ones and then the undated ones (``Store._entry_rows``)
     sa.Column("sort_key", sa.LargeBinary, nullable=False, unique=True),

@@ -19,11 +19,13 @@ unused ``ix_articles_outlet`` is dropped.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import msgspec
 import sqlalchemy as sa
 from alembic import op
+
+from timeline.store.types import Day
 
 revision = "0004"
 down_revision = "0003"
@@ -40,19 +42,18 @@ class _Article(NamedTuple):
     text: str
 
 
-def _create_events(name: str) -> None:
-    op.create_table(
-        name,
+def _event_columns() -> list[sa.Column[Any]]:
+    return [
         sa.Column("id", sa.String(16), primary_key=True),
         sa.Column("article_id", sa.String(40), sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
         sa.Column("key_id", sa.String(16), nullable=False),
         sa.Column("type", sa.String(20), nullable=False),
         sa.Column("status", sa.String(20), nullable=False),
-        sa.Column("date_start", sa.Date),
-        sa.Column("date_end", sa.Date),
+        sa.Column("date_start", Day),
+        sa.Column("date_end", Day),
         sa.Column("date_precision", sa.String(10), nullable=False),
         sa.Column("outlet", sa.String(200)),
-        sa.Column("published", sa.Date),
+        sa.Column("published", Day),
         sa.Column("evidence", sa.Text),
         sa.Column("evidence_start", sa.Integer, nullable=False),
         sa.Column("evidence_end", sa.Integer, nullable=False),
@@ -61,7 +62,7 @@ def _create_events(name: str) -> None:
         sa.Column("source", sa.String(200)),
         sa.Column("sort_key", sa.LargeBinary, nullable=False, unique=True),
         sa.Column("extra", sa.LargeBinary, nullable=False),
-    )
+    ]
 
 
 def _copy_events(bind: sa.engine.Connection, target: str) -> None:
@@ -74,7 +75,7 @@ def _copy_events(bind: sa.engine.Connection, target: str) -> None:
     keep = bind.dialect.name != "sqlite"
     old = sa.table("events", sa.column("id", sa.String), sa.column("article_id"), sa.column("payload", sa.LargeBinary))
     art = sa.table("articles", sa.column("id"), sa.column("file"), sa.column("url"), sa.column("text"))
-    new = sa.Table(target, sa.MetaData(), autoload_with=bind)
+    new = sa.Table(target, sa.MetaData(), *_event_columns())
     decoder = msgspec.json.Decoder(Event)
     last = ""
     while True:
@@ -104,11 +105,11 @@ def _derived_tables() -> None:
         sa.Column("id", sa.String(16), primary_key=True),
         sa.Column("type", sa.String(20), nullable=False),
         sa.Column("status", sa.String(20), nullable=False),
-        sa.Column("date_start", sa.Date),
-        sa.Column("date_end", sa.Date),
+        sa.Column("date_start", Day),
+        sa.Column("date_end", Day),
         sa.Column("date_precision", sa.String(10), nullable=False),
         sa.Column("year", sa.Integer),
-        sa.Column("date_last", sa.Date),
+        sa.Column("date_last", Day),
         sa.Column("confidence", sa.Float, nullable=False),
         sa.Column("mention_count", sa.Integer, nullable=False),
         sa.Column("log_miss", sa.Float, nullable=False),
@@ -116,13 +117,13 @@ def _derived_tables() -> None:
         sa.Column("best", sa.String(60), nullable=False),
         sa.Column("best_event", sa.String(16), nullable=False),
         sa.Column("anchor", sa.String(16), nullable=False),
-        sa.Column("lo", sa.Date),
-        sa.Column("hi", sa.Date),
+        sa.Column("lo", Day),
+        sa.Column("hi", Day),
         sa.Column("agents", sa.Text, nullable=False),
         sa.Column("targets", sa.Text, nullable=False),
         sa.Column("outlets", sa.Text, nullable=False),
-        sa.Column("first_reported", sa.Date),
-        sa.Column("last_reported", sa.Date),
+        sa.Column("first_reported", Day),
+        sa.Column("last_reported", Day),
         sa.Column("sort_key", sa.LargeBinary, nullable=False, unique=True),
     )
     op.create_index("ix_entries_type_sort", "entries", ["type", "sort_key"])
@@ -132,8 +133,8 @@ def _derived_tables() -> None:
         sa.Column("id", sa.String(16), primary_key=True),
         sa.Column("type", sa.String(20), nullable=False),
         sa.Column("tier", sa.SmallInteger, nullable=False),
-        sa.Column("lo", sa.Date),
-        sa.Column("hi", sa.Date),
+        sa.Column("lo", Day),
+        sa.Column("hi", Day),
         sa.Column("agents", sa.Text, nullable=False),
         sa.Column("targets", sa.Text, nullable=False),
         sa.Column("entry_id", sa.String(16), nullable=False),
@@ -141,8 +142,8 @@ def _derived_tables() -> None:
         sa.Column("log_miss", sa.Float, nullable=False),
         sa.Column("occurred", sa.Boolean, nullable=False),
         sa.Column("best", sa.String(60), nullable=False),
-        sa.Column("first_reported", sa.Date),
-        sa.Column("last_reported", sa.Date),
+        sa.Column("first_reported", Day),
+        sa.Column("last_reported", Day),
         sqlite_with_rowid=False,
     )
     op.create_index("ix_keys_entry", "keys", ["entry_id"])
@@ -151,9 +152,9 @@ def _derived_tables() -> None:
         sa.Column("type", sa.String(20), primary_key=True),
         sa.Column("code", sa.String(12), primary_key=True),
         sa.Column("tier", sa.SmallInteger, primary_key=True),
-        sa.Column("lo", sa.Date, primary_key=True),
+        sa.Column("lo", Day, primary_key=True),
         sa.Column("key_id", sa.String(16), primary_key=True),
-        sa.Column("hi", sa.Date, nullable=False),
+        sa.Column("hi", Day, nullable=False),
         sqlite_with_rowid=False,
     )
     op.create_table(
@@ -205,7 +206,7 @@ def upgrade() -> None:
     op.execute("INSERT INTO event_actors_kept (code, role, event_id) SELECT code, role, event_id FROM event_actors")
     op.drop_table("event_actors")
 
-    _create_events("events_new")
+    op.create_table("events_new", *_event_columns())
     _copy_events(bind, "events_new")
     op.drop_table("events")
     op.rename_table("events_new", "events")
