@@ -78,7 +78,8 @@ def test_an_event_comes_back_exactly_from_its_compact_row(store: Store) -> None:
     assert [e.id for e in store.iter_events(build_filter(q="Ankara"))] == [ev.id]
     if store.dialect == "sqlite":  # the words the text holds are kept once, in the text
         with store.engine.connect() as conn:
-            assert conn.exec_driver_sql("SELECT id FROM events WHERE evidence IS NULL").scalars().all() == [ev.id]
+            ids = conn.exec_driver_sql("SELECT id FROM events WHERE evidence IS NULL").scalars().all()
+            assert ids == [bytes.fromhex(ev.id)]  # a hex id is kept as its bytes
             # dates are day ordinals, sort keys bytes
             kinds = conn.exec_driver_sql("SELECT DISTINCT typeof(date_start), typeof(published), typeof(sort_key) "
                                          "FROM events WHERE date_start IS NOT NULL").all()  # fmt: skip
@@ -222,3 +223,14 @@ def test_entries_newest_first_page_through_dated_then_undated(store: Store) -> N
         build_filter(status="all", limit=2, cursor=text_cursor(f"0|{first.date_start}|{first.id}"))
     )
     assert page.items == oldest[1:3]
+
+
+def test_an_id_that_is_not_hex_round_trips(store: Store) -> None:
+    """Hex ids are stored as bytes on SQLite; any other id stays text and comes back the same."""
+    odd = msgspec.structs.replace(make_event(1, "a1", start=dt.date(2020, 5, 1)), id="Report-A")
+    plain = make_event(2, "a1", start=dt.date(2020, 5, 1))
+    store.add(make_article("a1", [odd, plain]))
+    assert store.get_event("Report-A") == odd and store.get_event(plain.id) == plain
+    assert {e.id for e in store.iter_events(build_filter())} == {"Report-A", plain.id}
+    (entry,) = store.iter_entries(build_filter())
+    assert {s.event_id for s in entry.sources} == {"Report-A", plain.id}

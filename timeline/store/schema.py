@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from timeline.store.types import Day
+from timeline.store.types import Day, HexId
 
 metadata = sa.MetaData()
 
@@ -36,9 +36,9 @@ articles = sa.Table(
 events = sa.Table(
     "events",
     metadata,
-    sa.Column("id", sa.String(16), primary_key=True),
+    sa.Column("id", HexId(16), primary_key=True),
     sa.Column("article_id", sa.String(40), sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
-    sa.Column("key_id", sa.String(16), nullable=False),
+    sa.Column("key_id", HexId(16), nullable=False),
     sa.Column("type", sa.String(20), nullable=False),
     sa.Column("status", sa.String(20), nullable=False),
     sa.Column("date_start", Day),
@@ -69,7 +69,7 @@ event_actors = sa.Table(
     metadata,
     sa.Column("code", sa.String(12), primary_key=True),
     sa.Column("role", sa.String(10), primary_key=True),
-    sa.Column("event_id", sa.String(16), sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("event_id", HexId(16), sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
     sqlite_with_rowid=False,
 )
 
@@ -78,14 +78,14 @@ event_actors = sa.Table(
 keys = sa.Table(
     "keys",
     metadata,
-    sa.Column("id", sa.String(16), primary_key=True),
+    sa.Column("id", HexId(16), primary_key=True),
     sa.Column("type", sa.String(20), nullable=False),
     sa.Column("tier", sa.SmallInteger, nullable=False),
     sa.Column("lo", Day),
     sa.Column("hi", Day),
     sa.Column("agents", sa.Text, nullable=False),
     sa.Column("targets", sa.Text, nullable=False),
-    sa.Column("entry_id", sa.String(16), nullable=False),
+    sa.Column("entry_id", HexId(16), nullable=False),
     sa.Column("n", sa.Integer, nullable=False),
     sa.Column("log_miss", sa.Float, nullable=False),
     sa.Column("occurred", sa.Boolean, nullable=False),
@@ -104,7 +104,7 @@ key_agents = sa.Table(
     sa.Column("code", sa.String(12), primary_key=True),
     sa.Column("tier", sa.SmallInteger, primary_key=True),
     sa.Column("lo", Day, primary_key=True),
-    sa.Column("key_id", sa.String(16), primary_key=True),
+    sa.Column("key_id", HexId(16), primary_key=True),
     sa.Column("hi", Day, nullable=False),
     sqlite_with_rowid=False,
 )
@@ -112,7 +112,7 @@ key_agents = sa.Table(
 key_outlets = sa.Table(
     "key_outlets",
     metadata,
-    sa.Column("key_id", sa.String(16), primary_key=True),
+    sa.Column("key_id", HexId(16), primary_key=True),
     sa.Column("outlet", sa.String(200), primary_key=True),
     sa.Column("n", sa.Integer, nullable=False),
     sqlite_with_rowid=False,
@@ -121,7 +121,7 @@ key_outlets = sa.Table(
 entries = sa.Table(
     "entries",
     metadata,
-    sa.Column("id", sa.String(16), primary_key=True),
+    sa.Column("id", HexId(16), primary_key=True),
     sa.Column("type", sa.String(20), nullable=False),
     sa.Column("status", sa.String(20), nullable=False),
     sa.Column("date_start", Day),
@@ -135,9 +135,9 @@ entries = sa.Table(
     sa.Column("log_miss", sa.Float, nullable=False),
     sa.Column("occurred", sa.Boolean, nullable=False),
     sa.Column("best", sa.String(60), nullable=False),
-    sa.Column("best_event", sa.String(16), nullable=False),
+    sa.Column("best_event", HexId(16), nullable=False),
     # the smallest precise key (or the one key of an entry standing alone): the id derives from it
-    sa.Column("anchor", sa.String(16), nullable=False),
+    sa.Column("anchor", HexId(16), nullable=False),
     # the days spanned by every member key's window: where a change can reach other keys
     sa.Column("lo", Day),
     sa.Column("hi", Day),

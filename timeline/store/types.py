@@ -41,3 +41,41 @@ def iso_day(column: sa.ColumnElement[Any], dialect: str) -> sa.ColumnElement[Any
     if dialect == "sqlite":
         return sa.func.date(sa.type_coerce(column, sa.Integer) + ORDINAL_TO_JULIAN)
     return sa.type_coerce(column, sa.String)
+
+
+_HEX = frozenset("0123456789abcdef")
+
+
+class _Blob(sa.types.UserDefinedType[Any]):
+    """A BLOB column whose values go to the driver as they are (bytes, or text for an id that is not hex)."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **kw: Any) -> str:
+        return "BLOB"
+
+
+class HexId(sa.TypeDecorator[str]):
+    """An id of lowercase hex digits: its bytes on SQLite (8 for 16 digits), the text elsewhere.
+
+    An id that is not such hex stays text in the same column (SQLite keeps each value's own type),
+    so any id round-trips; hex ids keep their order as bytes.
+    """
+
+    impl = sa.String
+    cache_ok = True
+
+    def __init__(self, length: int) -> None:
+        super().__init__(length)
+        self.length = length
+
+    def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
+        return dialect.type_descriptor(_Blob() if dialect.name == "sqlite" else sa.String(self.length))
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> Any:
+        if value is None or dialect.name != "sqlite" or len(value) % 2 or not _HEX.issuperset(value):
+            return value
+        return bytes.fromhex(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
+        return value.hex() if isinstance(value, bytes) else value

@@ -25,7 +25,7 @@ import msgspec
 import sqlalchemy as sa
 from alembic import op
 
-from timeline.store.types import Day
+from timeline.store.types import Day, HexId
 
 revision = "0004"
 down_revision = "0003"
@@ -44,9 +44,9 @@ class _Article(NamedTuple):
 
 def _event_columns() -> list[sa.Column[Any]]:
     return [
-        sa.Column("id", sa.String(16), primary_key=True),
+        sa.Column("id", HexId(16), primary_key=True),
         sa.Column("article_id", sa.String(40), sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
-        sa.Column("key_id", sa.String(16), nullable=False),
+        sa.Column("key_id", HexId(16), nullable=False),
         sa.Column("type", sa.String(20), nullable=False),
         sa.Column("status", sa.String(20), nullable=False),
         sa.Column("date_start", Day),
@@ -65,8 +65,9 @@ def _event_columns() -> list[sa.Column[Any]]:
     ]
 
 
-def _copy_events(bind: sa.engine.Connection, target: str) -> None:
-    """Every event re-encoded from its payload into ``target``, a batch at a time (by id: memory stays flat)."""
+def _copy_events(bind: sa.engine.Connection, target: str, actors: str) -> None:
+    """Every event re-encoded from its payload into ``target`` (its actors' rows into ``actors``), a batch at a
+    time (by id: memory stays flat)."""
     from timeline.consolidate import key_of
     from timeline.models import Event
     from timeline.store.rows import event_row
@@ -76,6 +77,7 @@ def _copy_events(bind: sa.engine.Connection, target: str) -> None:
     old = sa.table("events", sa.column("id", sa.String), sa.column("article_id"), sa.column("payload", sa.LargeBinary))
     art = sa.table("articles", sa.column("id"), sa.column("file"), sa.column("url"), sa.column("text"))
     new = sa.Table(target, sa.MetaData(), *_event_columns())
+    actor_rows = sa.table(actors, sa.column("code"), sa.column("role"), sa.column("event_id", HexId(16)))
     decoder = msgspec.json.Decoder(Event)
     last = ""
     while True:
@@ -86,12 +88,15 @@ def _copy_events(bind: sa.engine.Connection, target: str) -> None:
         ).all()  # fmt: skip
         if not rows:
             return
-        out = []
+        out, roles = [], []
         for r in rows:
             e = decoder.decode(r.payload)
             stored = _Article(r.aid, r.file, r.url, r.text) if r.aid is not None else None
             out.append({**event_row(e, stored, keep), "key_id": key_of(e).id, "sort_key": sort_key(e)})
+            roles += [{"code": c, "role": role, "event_id": e.id} for c, role in {(a.code, a.role) for a in e.actors}]
         bind.execute(new.insert(), out)
+        if roles:
+            bind.execute(actor_rows.insert(), roles)
         last = rows[-1].id
 
 
@@ -102,7 +107,7 @@ def _derived_tables() -> None:
         op.drop_table(table)
     op.create_table(
         "entries",
-        sa.Column("id", sa.String(16), primary_key=True),
+        sa.Column("id", HexId(16), primary_key=True),
         sa.Column("type", sa.String(20), nullable=False),
         sa.Column("status", sa.String(20), nullable=False),
         sa.Column("date_start", Day),
@@ -115,8 +120,8 @@ def _derived_tables() -> None:
         sa.Column("log_miss", sa.Float, nullable=False),
         sa.Column("occurred", sa.Boolean, nullable=False),
         sa.Column("best", sa.String(60), nullable=False),
-        sa.Column("best_event", sa.String(16), nullable=False),
-        sa.Column("anchor", sa.String(16), nullable=False),
+        sa.Column("best_event", HexId(16), nullable=False),
+        sa.Column("anchor", HexId(16), nullable=False),
         sa.Column("lo", Day),
         sa.Column("hi", Day),
         sa.Column("agents", sa.Text, nullable=False),
@@ -130,14 +135,14 @@ def _derived_tables() -> None:
     op.create_index("ix_entries_year", "entries", ["year", "type"])
     op.create_table(
         "keys",
-        sa.Column("id", sa.String(16), primary_key=True),
+        sa.Column("id", HexId(16), primary_key=True),
         sa.Column("type", sa.String(20), nullable=False),
         sa.Column("tier", sa.SmallInteger, nullable=False),
         sa.Column("lo", Day),
         sa.Column("hi", Day),
         sa.Column("agents", sa.Text, nullable=False),
         sa.Column("targets", sa.Text, nullable=False),
-        sa.Column("entry_id", sa.String(16), nullable=False),
+        sa.Column("entry_id", HexId(16), nullable=False),
         sa.Column("n", sa.Integer, nullable=False),
         sa.Column("log_miss", sa.Float, nullable=False),
         sa.Column("occurred", sa.Boolean, nullable=False),
@@ -153,13 +158,13 @@ def _derived_tables() -> None:
         sa.Column("code", sa.String(12), primary_key=True),
         sa.Column("tier", sa.SmallInteger, primary_key=True),
         sa.Column("lo", Day, primary_key=True),
-        sa.Column("key_id", sa.String(16), primary_key=True),
+        sa.Column("key_id", HexId(16), primary_key=True),
         sa.Column("hi", Day, nullable=False),
         sqlite_with_rowid=False,
     )
     op.create_table(
         "key_outlets",
-        sa.Column("key_id", sa.String(16), primary_key=True),
+        sa.Column("key_id", HexId(16), primary_key=True),
         sa.Column("outlet", sa.String(200), primary_key=True),
         sa.Column("n", sa.Integer, nullable=False),
         sqlite_with_rowid=False,
@@ -196,18 +201,18 @@ def upgrade() -> None:
 
     bind = op.get_bind()
     sqlite = bind.dialect.name == "sqlite"
-    # event_actors refers to the events, which are made again: its rows wait aside
+    # event_actors refers to the events, which are made again: its rows, made again from the payloads'
+    # actors as a write makes them, wait aside
+    op.drop_table("event_actors")
     op.create_table(
         "event_actors_kept",
         sa.Column("code", sa.String(12), primary_key=True),
         sa.Column("role", sa.String(10), primary_key=True),
-        sa.Column("event_id", sa.String(16), primary_key=True),
+        sa.Column("event_id", HexId(16), primary_key=True),
     )
-    op.execute("INSERT INTO event_actors_kept (code, role, event_id) SELECT code, role, event_id FROM event_actors")
-    op.drop_table("event_actors")
 
     op.create_table("events_new", *_event_columns())
-    _copy_events(bind, "events_new")
+    _copy_events(bind, "events_new", "event_actors_kept")
     op.drop_table("events")
     op.rename_table("events_new", "events")
     if not sqlite:  # PostgreSQL keeps a renamed table's constraint names: give them the usual ones
@@ -222,7 +227,7 @@ def upgrade() -> None:
         "event_actors",
         sa.Column("code", sa.String(12), primary_key=True),
         sa.Column("role", sa.String(10), primary_key=True),
-        sa.Column("event_id", sa.String(16), sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("event_id", HexId(16), sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
         sqlite_with_rowid=False,
     )
     op.execute("INSERT INTO event_actors (code, role, event_id) SELECT code, role, event_id FROM event_actors_kept")
