@@ -444,9 +444,9 @@ class Store:
         def day(col: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
             return iso_day(col, self.dialect).label(col.name)
 
-        cols = [c.id, c.type, c.status, day(c.date_start), day(c.date_end), c.date_precision, c.agents, c.targets,
-                c.confidence, c.mention_count, c.outlets, day(c.first_reported), day(c.last_reported),
-                c.best_event]  # fmt: skip
+        cols = [_stored(c.id), c.type, c.status, day(c.date_start), day(c.date_end), c.date_precision, c.agents,
+                c.targets, c.confidence, c.mention_count, c.outlets, day(c.first_reported), day(c.last_reported),
+                _stored(c.best_event)]  # fmt: skip
         where = self._entry_where(f)
         after = decode_cursor(f.cursor) if f.cursor else None
         while True:
@@ -455,8 +455,8 @@ class Store:
                 if not rows:
                     return
                 reports = conn.execute(
-                    sa.select(keys.c.entry_id, day(ev.published), ev.id, articles.c.url, ev.outlet, ev.source,
-                              evidence_of(), articles.c.title)
+                    sa.select(_stored(keys.c.entry_id), day(ev.published), _stored(ev.id), articles.c.url,
+                              ev.outlet, ev.source, evidence_of(), articles.c.title)
                     .select_from(keys.join(events, ev.key_id == keys.c.id)
                                  .join(articles, articles.c.id == ev.article_id))
                     .where(keys.c.entry_id.in_([r[0] for r in rows]))
@@ -655,6 +655,11 @@ class _Report(NamedTuple):
     evidence: str
 
 
+def _stored(column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    """A column as stored (an id's bytes on SQLite): for matching rows in Python without converting each value."""
+    return sa.type_coerce(column, sa.types.NullType()).label(column.name)
+
+
 def _codes_text(joined: str) -> str:
     """A stored ';'-joined list as the export writes it (empty items dropped, as ``Entry`` drops them)."""
     if not joined or (joined[0] != ";" and joined[-1] != ";" and ";;" not in joined):
@@ -686,8 +691,9 @@ def _table_row(r: Sequence[Any], sources: list[Sequence[Any]]) -> tuple[Any, ...
         label = ";".join(dict.fromkeys(lb for s in sources if (lb := source_label(s[3], s[4]))))
     targets = _codes_text(r[7])
     return (
-        r[0], r[1], r[2], r[3], r[4], r[5], _codes_text(r[6]), targets, r[8], r[9], _codes_text(r[10]),
-        cameo_code(r[1], bool(targets)), plover_code(r[1]), best[6], best[5], r[11], r[12], urls, label,
+        r[0].hex() if isinstance(r[0], bytes) else r[0], r[1], r[2], r[3], r[4], r[5], _codes_text(r[6]), targets,
+        r[8], r[9], _codes_text(r[10]), cameo_code(r[1], bool(targets)), plover_code(r[1]), best[6], best[5],
+        r[11], r[12], urls, label,
     )  # fmt: skip
 
 

@@ -72,8 +72,11 @@ class HexId(sa.TypeDecorator[str]):
     def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
         return dialect.type_descriptor(_Blob() if dialect.name == "sqlite" else sa.String(self.length))
 
-    def process_bind_param(self, value: str | None, dialect: Dialect) -> Any:
-        if value is None or dialect.name != "sqlite" or len(value) % 2 or not _HEX.issuperset(value):
+    def process_bind_param(self, value: str | bytes | None, dialect: Dialect) -> Any:
+        # bytes are an id as stored, read back without conversion (``Store.iter_entry_table``)
+        if value is None or isinstance(value, bytes) or dialect.name != "sqlite":
+            return value
+        if len(value) % 2 or not _HEX.issuperset(value):
             return value
         return bytes.fromhex(value)
 
