@@ -183,7 +183,12 @@ def test_0004_re_encodes_every_event_without_losing_a_field(engine: sa.Engine) -
             )  # fmt: skip
             conn.execute(sa.text("INSERT INTO event_actors (event_id, code, role) VALUES (:id, 'RUS', 'agent')"),
                          {"id": e.id})  # fmt: skip
-    mig.upgrade(engine)
+    if engine.dialect.name == "sqlite":  # as a store upgrades itself: foreign keys enforced, cascades armed
+        upgrading = Store(str(engine.url))
+        upgrading.create_schema()
+        upgrading.engine.dispose()
+    else:
+        mig.upgrade(engine)
     _at_head_and_equal_to_metadata(engine)
     store = Store(str(engine.url), engine=engine)
     assert store.get_event(first.id) == first and store.get_event(second.id) == second
