@@ -64,10 +64,10 @@ def log(msg: str) -> None:
 
 
 def code_hash(n: int, mode: str) -> str:
-    """What the built store depends on: store code, consolidation, generator, N and build mode."""
+    """What the built store depends on: store code, consolidation, sort keys, generator, N and build mode."""
     h = hashlib.sha256()
     store_code = sorted((ROOT / "timeline" / "store").glob("*.py"))
-    files = [*store_code, ROOT / "timeline" / "consolidate.py", HERE / "scale_data.py"]
+    files = [*store_code, ROOT / "timeline" / "consolidate.py", ROOT / "timeline" / "query.py", HERE / "scale_data.py"]
     for p in files:
         h.update(p.name.encode() + b"\0" + p.read_bytes())
     h.update(f"|{n}|{mode}".encode())

@@ -29,11 +29,11 @@ write_pages = _synthetic().write_pages
 
 
 def snapshot(store: Store) -> dict[str, object]:
-    """Everything an ingest decides (ids, payloads, links), nothing that depends on the clock."""
+    """Everything an ingest decides (ids, encoded events, links), nothing that depends on the clock."""
     with store.engine.connect() as conn:
         return {
             "articles": sorted(conn.execute(sa.select(articles.c.id, articles.c.file, articles.c.text)).all()),
-            "events": sorted(conn.execute(sa.select(events.c.id, events.c.key_id, events.c.payload)).all()),
+            "events": sorted(conn.execute(sa.select(events.c.id, events.c.key_id, events.c.extra)).all()),
             "entries": sorted(
                 (e.id, e.type, e.date_start, e.agents, e.targets, e.mention_count, tuple(s.event_id for s in e.sources))
                 for e in store.iter_entries(build_filter(status="all"))

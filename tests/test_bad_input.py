@@ -136,6 +136,7 @@ def test_export_error_before_the_stream_starts(
 
     monkeypatch.setattr(store, "query_entries", broken)
     monkeypatch.setattr(store, "query_events", broken)
+    monkeypatch.setattr(store, "iter_entry_table", broken)  # the entries CSV's own path
     for path in ("/timeline/export.csv", "/timeline/export.ndjson", "/export.csv"):
         assert_error(client.get(path), 503, "unreachable")
 

@@ -70,6 +70,7 @@ def _record(n: int) -> ArticleRecord:
 def test_the_revisions_form_one_line() -> None:
     scripts = ScriptDirectory.from_config(mig.config())
     assert len(scripts.get_heads()) == 1
+    assert scripts.get_current_head() == mig.HEAD  # the constant a store's start-up compares with
     assert [r.revision for r in scripts.walk_revisions()][-1] == mig.BASELINE
 
 
@@ -143,6 +144,62 @@ def test_0003_moves_stored_events_into_keyed_entries(engine: sa.Engine) -> None:
     (entry,) = store.iter_entries(build_filter(status="all"))
     assert entry.mention_count == 3 and entry.date_start == dt.date(2020, 5, 1)
     assert [e.type for e in store.iter_entries(build_filter(q="Old title"))] == ["veto"]
+    before = [(e.id, e.mention_count) for e in store.iter_entries(build_filter(status="all"))]
+    store.rebuild_entries()
+    assert [(e.id, e.mention_count) for e in store.iter_entries(build_filter(status="all"))] == before
+
+
+def test_0004_re_encodes_every_event_without_losing_a_field(engine: sa.Engine) -> None:
+    """Events stored as JSON payloads come back field for field from columns and the compact remainder."""
+    import msgspec
+
+    from tests.test_consolidation import mention
+    from timeline.models import Actor, Mention
+    from timeline.query import build_filter
+
+    text = "Título\n\nReport 1 of a veto. Naïve words follow.\n"
+    start = text.index("Report 1")
+    first = mention(1, "a1", start=dt.date(2020, 5, 1))
+    first = msgspec.structs.replace(
+        first, evidence_start=start, evidence_end=start + len(first.evidence), date_text="on 1 May",
+        actors=(Actor(code="RUS", role="agent", name="Russia", person="Envoy", office="ambassador"),),
+        mentions=(Mention(evidence=first.evidence, start=start, end=start + len(first.evidence)),
+                  Mention(evidence="Naïve words follow.", start=start + 20, end=start + 39, source="Wire")),
+    )  # fmt: skip
+    second = mention(2, "a2", start=dt.date(2020, 5, 1))  # words that are not in its article's text
+    mig.upgrade(engine, "0003")
+    with engine.begin() as conn:
+        for e, body in ((first, text), (second, "other text")):
+            conn.execute(
+                sa.text("INSERT INTO articles (id, title, text, file, ingested_at) VALUES (:id, 'Old', :x, :f, :t)"),
+                {"id": e.article_id, "x": body, "f": e.article, "t": dt.datetime(2020, 1, 1)},
+            )
+            conn.execute(
+                sa.text("INSERT INTO events (id, article_id, key_id, type, status, date_start, date_precision, "
+                        "evidence, confidence, sort_key, payload, published) "
+                        "VALUES (:id, :a, 'k', 'veto', 'occurred', :d, 'day', :ev, 0.8, :sk, :pl, :p)"),
+                {"id": e.id, "a": e.article_id, "d": e.date_start, "ev": e.evidence, "sk": f"{e.date_start}|{e.id}",
+                 "pl": msgspec.json.encode(e), "p": e.published},
+            )  # fmt: skip
+            conn.execute(sa.text("INSERT INTO event_actors (event_id, code, role) VALUES (:id, 'RUS', 'agent')"),
+                         {"id": e.id})  # fmt: skip
+    if engine.dialect.name == "sqlite":  # as a store upgrades itself: foreign keys enforced, cascades armed
+        upgrading = Store(str(engine.url))
+        upgrading.create_schema()
+        upgrading.engine.dispose()
+    else:
+        mig.upgrade(engine)
+    _at_head_and_equal_to_metadata(engine)
+    store = Store(str(engine.url), engine=engine)
+    assert store.get_event(first.id) == first and store.get_event(second.id) == second
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            kinds = conn.exec_driver_sql("SELECT DISTINCT typeof(e.date_start), typeof(k.lo), typeof(n.date_start), "
+                                         "typeof(n.sort_key) FROM events e, keys k, entries n").all()  # fmt: skip
+        assert kinds == [("integer", "integer", "integer", "blob")]
+    (entry,) = store.iter_entries(build_filter(status="all"))
+    assert entry.mention_count == 2 and [s.evidence for s in entry.sources] == [first.evidence, second.evidence]
+    assert [e.id for e in store.iter_events(build_filter(q="veto", actor=["RUS"]))] == [first.id, second.id]
     before = [(e.id, e.mention_count) for e in store.iter_entries(build_filter(status="all"))]
     store.rebuild_entries()
     assert [(e.id, e.mention_count) for e in store.iter_entries(build_filter(status="all"))] == before

@@ -46,6 +46,46 @@ def test_add_is_idempotent(store: Store) -> None:
     assert got == rec.events[0]
 
 
+def test_an_event_comes_back_exactly_from_its_compact_row(store: Store) -> None:
+    """Columns plus the msgpack remainder give back every field, whether or not the text holds the words."""
+    text = "Zürich, 3 März 🕊\nLa ministra visitó Ankara. Luego habló con Pekín.\nFin."
+    s1 = text.index("La ministra")
+    first = "La ministra visitó Ankara."
+    second = "Luego habló con Pekín."
+    s2 = text.index(second)
+    ev = msgspec.structs.replace(
+        make_event(1, "a1", start=dt.date(2020, 5, 1), agents=("ESP",), targets=("TUR",), evidence=first),
+        evidence_start=s1, evidence_end=s1 + len(first), date_text="3 März", source="Agencia",
+        actors=(Actor(code="ESP", role="agent", name="Spain", person="La ministra", office="foreign minister"),
+                Actor(code="TUR", role="target", name="Türkiye")),
+        mentions=(Mention(evidence=first, start=s1, end=s1 + len(first), source="Agencia"),
+                  Mention(evidence=second, start=s2, end=s2 + len(second))),
+    )  # fmt: skip
+    # words that are not the text's slice, agents not in the actors' order, an article named otherwise
+    odd = msgspec.structs.replace(
+        make_event(2, "a1", agents=("CHN", "ESP"), targets=(), evidence="Paraphrased words."),
+        evidence_start=s2, evidence_end=s2 + 5, article="elsewhere.html", date_basis="context",
+        actors=(Actor(code="ESP", role="agent", name="Spain"), Actor(code="CHN", role="agent", name="China")),
+    )  # fmt: skip
+    rec = msgspec.structs.replace(make_article("a1", [ev, odd]), text=text, url="https://example.org/a1")
+    store.add(rec)
+    assert store.get_event(ev.id) == ev
+    assert store.get_event(odd.id) == odd
+    stored = store.get_article("a1")
+    assert stored is not None and sorted(stored.events, key=lambda e: e.id) == [ev, odd]
+    (entry,) = [e for e in store.iter_entries(build_filter(status="all")) if e.type == "visit" and "TUR" in e.targets]
+    assert entry.sources[0].evidence == first and entry.sources[0].article == "a1.txt"
+    assert [e.id for e in store.iter_events(build_filter(q="Ankara"))] == [ev.id]
+    if store.dialect == "sqlite":  # the words the text holds are kept once, in the text
+        with store.engine.connect() as conn:
+            ids = conn.exec_driver_sql("SELECT id FROM events WHERE evidence IS NULL").scalars().all()
+            assert ids == [bytes.fromhex(ev.id)]  # a hex id is kept as its bytes
+            # dates are day ordinals, sort keys bytes
+            kinds = conn.exec_driver_sql("SELECT DISTINCT typeof(date_start), typeof(published), typeof(sort_key) "
+                                         "FROM events WHERE date_start IS NOT NULL").all()  # fmt: skip
+            assert kinds == [("integer", "integer", "blob")]
+
+
 def test_failed_write_leaves_nothing(store: Store) -> None:
     store.add(make_article("a1", [make_event(1, "a1")]))
     # two events with the same id: the second insert fails, so the whole article must roll back
@@ -120,3 +160,77 @@ def test_event_roundtrip_keeps_nested_fields(store: Store) -> None:
     store.add(make_article("a9", [e]))
     got = store.get_event(e.id)
     assert got is not None and msgspec.to_builtins(got) == msgspec.to_builtins(e)
+
+
+def test_the_entry_table_is_what_the_csv_makes_of_each_entry(store: Store) -> None:
+    """The export's fast path (rows, no ``Entry`` built) writes the same CSV as ``entry_csv_row``, page after page."""
+    import random
+
+    from tests.test_consolidation import random_mentions, record
+    from timeline.export import entry_csv_chunks, entry_table_chunks
+
+    rng = random.Random(3)
+    evs = [
+        msgspec.structs.replace(e, outlet=rng.choice(["Wire", "Post", None]), source=rng.choice([None, "Agency"]),
+                                published=rng.choice([e.published, None]))
+        for e in random_mentions(rng, 70)
+    ]  # fmt: skip
+    by_article: dict[str, list[Event]] = {}
+    for e in evs:
+        by_article.setdefault(e.article_id, []).append(e)
+    recs = [
+        msgspec.structs.replace(record(a, es), url=rng.choice([None, f"https://example.org/{a}"]))
+        for a, es in sorted(by_article.items())
+    ]
+    store.add_many(recs)
+    for f in (build_filter(status="all"), build_filter(status="all", sort="desc"), build_filter(types=["veto"]),
+              build_filter(actor=["CHN"], status="all"), build_filter(start="2020-04-01", sort="desc")):  # fmt: skip
+        expected = "".join(entry_csv_chunks(store.iter_entries(f)))
+        assert expected.count("\n") > 2 and "".join(entry_table_chunks(store.iter_entry_table(f, batch=7))) == expected
+
+
+def test_entries_newest_first_page_through_dated_then_undated(store: Store) -> None:
+    """Newest first reads the sort keys backwards, dated then undated, at any page size; old cursors still work."""
+    import base64
+
+    def text_cursor(key: str) -> str:  # how cursors were made when sort keys were text
+        return base64.urlsafe_b64encode(key.encode()).decode().rstrip("=")
+
+    evs = [make_event(i, f"a{i}", start=None if i % 4 == 0 else dt.date(2020, 1, 1) + dt.timedelta(days=i % 5),
+                      agents=(f"X{i:02d}",), targets=()) for i in range(1, 23)]  # fmt: skip
+    store.add_many([make_article(e.article_id, [e]) for e in evs])
+    every = list(store.iter_entries(build_filter(status="all", sort="desc"), batch=100))
+    dated = [e for e in every if e.date_start is not None]
+    assert len(every) == 22 and every[len(dated) :] == [e for e in every if e.date_start is None]
+    assert [(e.date_start, e.id) for e in dated] == sorted(((e.date_start, e.id) for e in dated), reverse=True)
+    assert [e.id for e in every[len(dated) :]] == sorted((e.id for e in every[len(dated) :]), reverse=True)
+    for size in (1, 3, 5, 17):
+        assert list(store.iter_entries(build_filter(status="all", sort="desc"), batch=size)) == every
+    # a cursor handed out before 0004 held the newest-first text key: days before the calendar's end, flipped id
+    flip = str.maketrans("0123456789abcdef", "fedcba9876543210")
+    third, undated = every[2], every[len(dated)]
+    assert third.date_start is not None
+    old = f"0|{dt.date.max.toordinal() - third.date_start.toordinal():07d}|{third.id.translate(flip)}"
+    page = store.query_entries(build_filter(status="all", sort="desc", limit=2, cursor=text_cursor(old)))
+    assert page.items == every[3:5]
+    old = f"1|0000000|{undated.id.translate(flip)}"
+    page = store.query_entries(build_filter(status="all", sort="desc", limit=2, cursor=text_cursor(old)))
+    assert page.items == every[len(dated) + 1 : len(dated) + 3]
+    oldest = list(store.iter_entries(build_filter(status="all"), batch=100))
+    first = oldest[0]
+    assert first.date_start is not None
+    page = store.query_entries(
+        build_filter(status="all", limit=2, cursor=text_cursor(f"0|{first.date_start}|{first.id}"))
+    )
+    assert page.items == oldest[1:3]
+
+
+def test_an_id_that_is_not_hex_round_trips(store: Store) -> None:
+    """Hex ids are stored as bytes on SQLite; any other id stays text and comes back the same."""
+    odd = msgspec.structs.replace(make_event(1, "a1", start=dt.date(2020, 5, 1)), id="Report-A")
+    plain = make_event(2, "a1", start=dt.date(2020, 5, 1))
+    store.add(make_article("a1", [odd, plain]))
+    assert store.get_event("Report-A") == odd and store.get_event(plain.id) == plain
+    assert {e.id for e in store.iter_events(build_filter())} == {"Report-A", plain.id}
+    (entry,) = store.iter_entries(build_filter())
+    assert {s.event_id for s in entry.sources} == {"Report-A", plain.id}

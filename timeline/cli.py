@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from timeline.export import csv_chunks, entry_csv_chunks, ndjson_chunks, timelinejs_document
+from timeline.export import csv_chunks, entry_table_chunks, ndjson_chunks, timelinejs_document
 from timeline.html import UnreadablePage, looks_like_html
 from timeline.models import Event, Page
 from timeline.query import DEFAULT_STATUSES, BadFilter, BadInput, build_filter, check_url, parse_published
@@ -275,7 +275,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         elif args.format == "timelinejs":
             out.write(json.dumps(timelinejs_document(store.iter_entries(f)), ensure_ascii=False) + "\n")
         elif args.format == "csv":
-            for chunk in entry_csv_chunks(store.iter_entries(f)):
+            for chunk in entry_table_chunks(store.iter_entry_table(f)):
                 out.write(chunk)
         else:
             for line in ndjson_chunks(store.iter_entries(f)):

@@ -6,7 +6,8 @@ import csv
 import datetime as dt
 import html
 import io
-from collections.abc import Iterable, Iterator
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 
 import msgspec
 
@@ -36,17 +37,19 @@ def csv_chunks(events: Iterable[Event], batch: int = 500) -> Iterator[str]:
     return _csv(CSV_FIELDS, map(csv_row, events), batch)
 
 
-def _csv(header: Iterable[str], rows: Iterable[list[str]], batch: int) -> Iterator[str]:
+def _csv(header: Iterable[str], rows: Iterable[Sequence[object]], batch: int) -> Iterator[str]:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(header)
-    for n, row in enumerate(rows, 1):
-        writer.writerow(row)
-        if n % batch == 0:
-            yield buf.getvalue()
-            buf.seek(0)
-            buf.truncate()
-    yield buf.getvalue()
+    it = iter(rows)
+    while True:
+        writer.writerows(itertools.islice(it, batch))  # the loop over a chunk's rows runs in C
+        chunk = buf.getvalue()
+        if not chunk:
+            return
+        yield chunk
+        buf.seek(0)
+        buf.truncate()
 
 
 ENTRY_CSV_FIELDS: tuple[str, ...] = (
@@ -56,7 +59,7 @@ ENTRY_CSV_FIELDS: tuple[str, ...] = (
 )  # fmt: skip
 
 
-def _source_label(outlet: str | None, source: str | None) -> str:
+def source_label(outlet: str | None, source: str | None) -> str:
     """The label "Outlet (original source)" for a republished report, else the outlet (or the source alone)."""
     if outlet and source and source != outlet:
         return f"{outlet} ({source})"
@@ -75,7 +78,7 @@ def entry_csv_row(e: Entry) -> list[str]:
         "first_reported": min(published).isoformat() if published else "",
         "last_reported": max(published).isoformat() if published else "",
         "urls": ";".join(dict.fromkeys(s.url for s in e.sources if s.url)),
-        "sources": ";".join(dict.fromkeys(lb for s in e.sources if (lb := _source_label(s.outlet, s.source)))),
+        "sources": ";".join(dict.fromkeys(lb for s in e.sources if (lb := source_label(s.outlet, s.source)))),
         "agents": ";".join(e.agents),
         "targets": ";".join(e.targets),
         "outlets": ";".join(e.outlets),
@@ -89,6 +92,11 @@ def entry_csv_row(e: Entry) -> list[str]:
 def entry_csv_chunks(entries: Iterable[Entry], batch: int = 500) -> Iterator[str]:
     """Timeline entries as RFC 4180 CSV, header first, in chunks."""
     return _csv(ENTRY_CSV_FIELDS, map(entry_csv_row, entries), batch)
+
+
+def entry_table_chunks(rows: Iterable[Sequence[object]], batch: int = 1000) -> Iterator[str]:
+    """Rows already in ``ENTRY_CSV_FIELDS`` order (``Store.iter_entry_table``) as CSV, header first."""
+    return _csv(ENTRY_CSV_FIELDS, rows, batch)
 
 
 TYPE_LABELS = {"veto": "Veto", "visit": "Visit", "phone_call": "Phone call", "expulsion": "Expulsion",

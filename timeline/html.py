@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import msgspec
-import trafilatura
 
 from timeline.models import Page
 
@@ -24,6 +23,8 @@ def to_text_page(page: Page) -> Page:
     """``page`` with HTML reduced to its main text; metadata the caller gave wins over the page's own."""
     if page.content_type != "html":
         return page
+    import trafilatura  # imported on first use: commands that read no HTML (export) start faster
+
     doc = trafilatura.bare_extraction(page.content, url=page.url, with_metadata=True, include_comments=False)
     if doc is None:
         raise UnreadablePage("no article text found in the HTML")

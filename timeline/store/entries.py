@@ -25,7 +25,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import msgspec
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -45,7 +44,9 @@ from timeline.consolidate import (
     shift,
 )
 from timeline.models import Event
+from timeline.query import entry_key
 from timeline.store import summary
+from timeline.store.rows import event_of, event_select
 from timeline.store.schema import (
     entries,
     entry_actors,
@@ -56,9 +57,6 @@ from timeline.store.schema import (
     keys,
     store_meta,
 )
-
-_MAX_ORDINAL = dt.date.max.toordinal()
-_FLIP = str.maketrans("0123456789abcdef", "fedcba9876543210")
 
 
 @dataclass(slots=True)
@@ -120,16 +118,6 @@ def mention_agg(e: Event, k: Key) -> Agg:
         targets=set(k.targets),
         outlets={e.outlet} if e.outlet else set(),
         anchor=(k.tier, k.id),
-    )
-
-
-def sort_keys(entry: str, start: dt.date | None, precision: str) -> tuple[str, str]:
-    """The ascending and descending timeline order keys: dated entries by date, undated last either way."""
-    if start is None or precision == "unknown":
-        return f"1|0001-01-01|{entry}", f"1|0000000|{entry.translate(_FLIP)}"
-    return (
-        f"0|{start.isoformat().rjust(10, '0')}|{entry}",
-        f"0|{_MAX_ORDINAL - start.toordinal():07d}|{entry.translate(_FLIP)}",
     )
 
 
@@ -382,9 +370,23 @@ class Consolidator:
 
     def _delete(self, eid: str, old: Any) -> None:
         self.counts.subtract(summary.contribution(old))
-        self.conn.execute(entry_actors.delete().where(entry_actors.c.entry_id == eid))
-        self.conn.execute(entry_outlets.delete().where(entry_outlets.c.entry_id == eid))
+        self._drop_children(old)
         self.conn.execute(entries.delete().where(entries.c.id == eid))
+
+    def _drop_children(self, old: Any) -> None:
+        """Delete an entry's actor and outlet rows, found through its stored row's codes and sort key."""
+        codes = _codes(old.agents) | _codes(old.targets)
+        if codes:
+            self.conn.execute(
+                entry_actors.delete().where(entry_actors.c.code.in_(sorted(codes)),
+                                            entry_actors.c.sort_key == old.sort_key)
+            )  # fmt: skip
+        outlets = _codes(old.outlets)
+        if outlets:
+            self.conn.execute(
+                entry_outlets.delete().where(entry_outlets.c.outlet.in_(sorted(outlets)),
+                                             entry_outlets.c.sort_key == old.sort_key)
+            )  # fmt: skip
 
     def write(self, eid: str, agg: Agg, old: sa.Row | None) -> None:  # type: ignore[type-arg]
         """Write an entry's row and its actor and outlet rows from its aggregate."""
@@ -407,8 +409,7 @@ class Consolidator:
         old_outlets = _codes(old.outlets)
         if old.sort_key != row["sort_key"] or not old_actors <= new_actors or not old_outlets <= agg.outlets:
             # rare (a new best date, or a report moved away): rewrite the entry's index rows
-            self.conn.execute(entry_actors.delete().where(entry_actors.c.entry_id == eid))
-            self.conn.execute(entry_outlets.delete().where(entry_outlets.c.entry_id == eid))
+            self._drop_children(old)
             self._children(actor_rows, outlet_rows)
         else:
             # the common case: a report adds, never removes, so only the new rows are written
@@ -421,7 +422,7 @@ class Consolidator:
     def entry_rows(eid: str, agg: Agg, ev: Any) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
         """An entry's row, actor rows and outlet rows from its aggregate and its best report ``ev``."""
         agents, targets = roles(agg.agents, agg.targets)
-        sort_key, rsort_key = sort_keys(eid, ev.date_start, ev.date_precision)
+        key = entry_key(eid, ev.date_start, ev.date_precision)
         dated = ev.date_start is not None and ev.date_precision != "unknown"
         assert agg.anchor is not None
         row = {
@@ -447,12 +448,11 @@ class Consolidator:
             "outlets": _join(agg.outlets),
             "first_reported": agg.first,
             "last_reported": agg.last,
-            "sort_key": sort_key,
-            "rsort_key": rsort_key,
+            "sort_key": key,
         }
-        actor_rows = [{"entry_id": eid, "code": c, "role": "agent", "sort_key": sort_key} for c in agents]
-        actor_rows += [{"entry_id": eid, "code": c, "role": "target", "sort_key": sort_key} for c in targets]
-        outlet_rows = [{"entry_id": eid, "outlet": o, "sort_key": sort_key} for o in sorted(agg.outlets)]
+        actor_rows = [{"code": c, "role": "agent", "sort_key": key} for c in agents]
+        actor_rows += [{"code": c, "role": "target", "sort_key": key} for c in targets]
+        outlet_rows = [{"outlet": o, "sort_key": key} for o in sorted(agg.outlets)]
         return row, actor_rows, outlet_rows
 
     def _children(self, actor_rows: list[dict[str, Any]], outlet_rows: list[dict[str, Any]]) -> None:
@@ -497,8 +497,8 @@ def rebuild_all(conn: Connection) -> int:
     aggs: dict[str, Agg] = {}
     outlet_n: dict[tuple[str, str], int] = defaultdict(int)
     best: dict[str, Any] = {}
-    for (payload,) in conn.execute(sa.select(events.c.payload).order_by(events.c.id)).yield_per(5000):
-        e = _decoder.decode(payload)
+    for r in conn.execute(event_select().order_by(events.c.id)).yield_per(5000):
+        e = event_of(r)
         k = key_of(e)
         found.setdefault(k.id, k)
         agg = mention_agg(e, k)
@@ -551,6 +551,3 @@ class _BestReport:
 def _bulk(conn: Connection, table: sa.Table, rows: list[dict[str, Any]], size: int = 5000) -> None:
     for i in range(0, len(rows), size):
         conn.execute(table.insert(), rows[i : i + size])
-
-
-_decoder = msgspec.json.Decoder(Event)

@@ -12,7 +12,7 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Stream
 from litestar.status_codes import HTTP_304_NOT_MODIFIED
 
-from timeline.export import entry_csv_chunks, ndjson_chunks, timelinejs_document
+from timeline.export import entry_table_chunks, ndjson_chunks, timelinejs_document
 from timeline.models import Entry
 from timeline.query import EventFilter, check_text
 from timeline.store import Store
@@ -79,7 +79,7 @@ class TimelineController(Controller):
 
     @get("/export.csv", sync_to_thread=True, summary="Timeline entries as CSV (one row per entry), streamed")
     def export_csv(self, filters: NamedDependency[EventFilter], store: NamedDependency[Store]) -> Stream:
-        return csv_stream(entry_csv_chunks(primed(store.iter_entries(filters))), "timeline.csv")
+        return csv_stream(entry_table_chunks(primed(store.iter_entry_table(filters))), "timeline.csv")
 
     @get("/export.ndjson", sync_to_thread=True, summary="Timeline entries as NDJSON, streamed")
     def export_ndjson(self, filters: NamedDependency[EventFilter], store: NamedDependency[Store]) -> Stream:

@@ -6,8 +6,9 @@ Create Date: 2026-11-24
 
 Events lose ``entry_id`` and gain ``key_id`` and ``published``; the old entries (a JSON payload of
 every source each) and their full-text table are dropped, the new tables created, and the
-entries rebuilt from the events by the current rules (``timeline.store.entries.rebuild_all``),
-with the per-report full-text index filled from the stored evidence and titles.
+entries rebuilt from the events by the current rules (``timeline.store.entries.rebuild_all``, run
+once the store reaches the newest revision: ``migrations.request_rebuild``), with the per-report
+full-text index filled from the stored evidence and titles.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ depends_on = None
 def upgrade() -> None:
     from timeline.consolidate import key_of
     from timeline.models import Event
-    from timeline.store.entries import rebuild_all
+    from timeline.store.migrations import request_rebuild
     from timeline.store.schema import create_full_text
 
     bind = op.get_bind()
@@ -160,7 +161,7 @@ def upgrade() -> None:
             "INSERT INTO events_fts (rowid, body) SELECT e.rowid, e.evidence || char(10) || coalesce(a.title, '') "
             "FROM events e JOIN articles a ON a.id = e.article_id"
         )
-    rebuild_all(bind)
+    request_rebuild(bind)
 
 
 def downgrade() -> None:
