@@ -16,7 +16,8 @@ HYPOTHETICAL_HEADS = frozenset({
     "invitation", "proposal", "request", "appeal", "threat", "bid", "idea", "option", "possibility",
     "suggestion", "motion", "vote",
 })  # fmt: skip
-PLANNED_HEADS = frozenset({"plan", "intend", "expect", "schedule", "set", "due", "prepare", "agree", "go", "arrange"})
+PLANNED_HEADS = frozenset({"plan", "intend", "expect", "schedule", "set", "due", "prepare", "agree", "go", "arrange",
+                           "slate", "poise", "aim"})  # fmt: skip
 PLANNED_WORDS = frozenset({"upcoming", "planned", "scheduled", "forthcoming", "expected", "impending", "coming",
                            "proposed", "future", "next"})  # fmt: skip
 MODALS = frozenset({"would", "could", "should", "might", "may", "must", "can", "ought"})

@@ -14,7 +14,7 @@ MONTH_WORDS = frozenset(
      "December"}
 )  # fmt: skip
 QUANTITY_NOUNS = frozenset({"series", "round", "number", "couple", "flurry", "string", "spate", "wave"})
-LEMMA_FIXES = {"hopes": "hope", "hoped": "hope", "hoping": "hope"}
+LEMMA_FIXES = {"hopes": "hope", "hoped": "hope", "hoping": "hope", "slated": "slate", "slates": "slate"}
 
 
 def objects(tok: Token) -> list[Token]:
