@@ -185,3 +185,21 @@ def test_clean_text_keeps_inline_tags_and_links() -> None:
     assert clean_text("A <b>bold</b> word.</p><p>Next <https://example.org>") == (
         "A <b>bold</b> word.\n\nNext <https://example.org>\n"
     )
+
+
+def test_lists_of_other_stories_are_dropped() -> None:
+    page = (
+        "The Zambian president arrived in Lusaka's twin city on Monday.\n"
+        "Related Stories\n"
+        "- Interview: Kenyan minister's trip to Oman to boost trade, says expert\n"
+        "- Peru recalls envoy over border row\n"
+        "Most popular\n"
+        "1. Chile expels two Bolivian diplomats\n"
+        "\n"
+        "The two sides signed four agreements on energy and transport.\n"
+    )
+    cleaned = clean_text(page)
+    assert "Oman" not in cleaned and "recalls envoy" not in cleaned and "expels" not in cleaned
+    assert "arrived in Lusaka" in cleaned and "signed four agreements" in cleaned
+    # a header alone, followed by prose, drops nothing but itself
+    assert clean_text("See also\nThe ministers met in Lima on Friday.\n") == "The ministers met in Lima on Friday.\n"

@@ -45,11 +45,45 @@ def join_broken_paragraphs(text: str) -> str:
 _BLOCK_TAG_RE = re.compile(r"[ \t]*</?(?:p|br|div|li|h[1-6])(?:\s[^<>\n]*)?/?>[ \t]*", re.IGNORECASE)
 
 
+# Headers of lists of other stories ("Related Stories", "Also read", "Most popular"): the headlines
+# listed under them are other articles, whose events are not this page's
+_OTHER_STORIES_RE = re.compile(
+    r"^\W*(?:related(?: articles| posts| stories| news| content| coverage)?|also read|read also|see also|"
+    r"more (?:stories|news|headlines|from [\w ]+)|recommended(?: for you| stories)?|you (?:may|might) also like|"
+    r"most (?:read|popular|viewed|shared)|popular(?: stories| now)?|top stories|latest (?:news|stories|headlines)|"
+    r"trending(?: now| stories)?|more on this(?: topic| story)?|further reading|editor'?s picks?)\W*$",
+    re.IGNORECASE,
+)
+_LISTED_RE = re.compile(r"^\s*(?:[-•·*–▪►]\s+|\d+[.)]\s+)")
+
+
+def _headline_like(line: str) -> bool:
+    s = line.strip()
+    return bool(s) and (bool(_LISTED_RE.match(s)) or (not _END.search(s) and len(s.split()) <= 25))
+
+
+def drop_other_stories(lines: list[str]) -> list[str]:
+    """``lines`` without the headlines listed under a "Related Stories" header (the header goes too)."""
+    out: list[str] = []
+    listing = False
+    for line in lines:
+        if _OTHER_STORIES_RE.match(line.strip()):
+            listing = True
+            continue
+        if listing and (_headline_like(line) or not line.strip()):
+            continue
+        listing = False
+        out.append(line)
+    return out
+
+
 def clean_text(text: str, extra: Iterable[re.Pattern[str]] = ()) -> str:
-    """``text`` without furniture lines and leftover block tags, with broken paragraphs rejoined."""
+    """``text`` without furniture lines, lists of other stories and leftover block tags, with broken
+    paragraphs rejoined."""
     extra = list(extra)
     text = _BLOCK_TAG_RE.sub("\n\n", text)
-    lines = [line for line in text.replace("\r\n", "\n").split("\n") if not is_boilerplate(line, extra)]
+    lines = drop_other_stories(text.replace("\r\n", "\n").split("\n"))
+    lines = [line for line in lines if not is_boilerplate(line, extra)]
     return join_broken_paragraphs("\n".join(lines)).strip() + "\n"
 
 
