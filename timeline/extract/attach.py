@@ -34,6 +34,7 @@ LEAVING_VERBS = frozenset({"leave", "depart", "return", "go", "quit", "exit", "p
 # "were declared persona non grata and asked to leave the country yesterday": the order to go, told
 # in a second verb of the same clause, carries the expulsion's day
 ORDERING_VERBS = frozenset({"ask", "order", "tell", "give", "instruct", "request", "direct"})
+INFORMING_VERBS = frozenset({"inform", "notify", "tell", "advise", "warn", "brief"})
 DECISION_NOUNS = frozenset({"decision", "move", "order", "step"})
 ASPECTUAL = frozenset({"begin", "start", "end", "conclude", "last", "open", "close", "finish", "wrap", "kick"})
 # A lead that tells of a period, not a happening: "have expelled ... since the war began"
@@ -128,6 +129,11 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
     if not attached and node.dep_ == "conj" and node.head.pos_ in {"VERB", "AUX"} and shares_subject:
         # "sent home Kenya's ambassador on Thursday and recalled its own envoy": one day for both verbs
         attached = [e for e in own if governs(doc, sent.start, e, node.head, None)]
+    told_of = trig.pos_ == "NOUN" and trig.dep_ == "pobj" and trig.head.lower_ in {"of", "about"}
+    teller = governing_verb(trig) if told_of else None
+    if not attached and teller is not None and lemma(teller) in INFORMING_VERBS:
+        # "23 countries were informed Friday of expulsions": told of them that day, they are that day's
+        attached = [e for e in own if governs(doc, sent.start, e, teller, None)]
     if not attached:
         attached = when_clause_date(art.text, own, sent.start + trig.idx)
     if not attached:
