@@ -378,6 +378,12 @@ class EventExtractor:
             # continue the article's running story, whose expelling state was named before
             agents = _running_agents(before)
             agent_quality = 0.85
+        passive = trig.pos_ == "VERB" and any(c.dep_ in {"nsubjpass", "auxpass"} for c in trig.children)
+        if not agents and pattern.type == "expulsion" and passive:
+            # "Two Russian diplomats have been declared persona non grata and must leave Poland, the
+            # ministry said": the state to be left expels, else the state whose ministry tells it
+            agents = self.roles.expelling_state(trig, mentions, on, {c for c, _ in targets})
+            agent_quality = 0.85
         agent_codes = {c for c, _ in agents}
         targets = [(c, m) for c, m in targets if c not in agent_codes]
         if not agents:

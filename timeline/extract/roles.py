@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Token
 
 from timeline.extract.actors import STATE_KINDS, ActorMention, Gazetteer
 from timeline.extract.sentences import Sentence, previous
-from timeline.extract.syntax import governing_verb, objects, of_objects
+from timeline.extract.syntax import governing_verb, lemma, objects, of_objects
 from timeline.extract.triggers import Pattern, against_objects
 
 # Prepositions inside a noun phrase that still name who the phrase is ("nations such as France",
@@ -359,6 +359,28 @@ class RoleFinder:
                       for g in c.children if g.dep_ == "pobj" and g.i not in inside]  # fmt: skip
             hosts = [a for h in sides for a in self.np_actors(h, mentions, on) if a[1].kind in STATE_KINDS | {"person"}]
         return guests, [h for h in dedupe(hosts) if h[0] not in guest_codes], verb
+
+    def expelling_state(
+        self, trig: Token, mentions: list[ActorMention], on: dt.date | None, expelled: set[str]
+    ) -> list[tuple[str, ActorMention]]:
+        """Who expels, when a passive names nobody: the state to be left ("must leave Poland", "were ordered
+        out of Albania"), else the state telling of it ("..., the Moldovan foreign ministry said")."""
+        scope = [trig, *trig.conjuncts, *(c for c in trig.children if c.dep_ in {"xcomp", "conj", "advcl"})]
+        places: list[Token] = []
+        for node in scope:
+            for t in node.subtree:
+                if lemma(t) in {"leave", "quit", "exit"} and t.pos_ in {"VERB", "AUX"}:
+                    places += [c for c in t.children if c.dep_ == "dobj"]
+                if t.lower_ == "of" and t.i > 0 and t.nbor(-1).lower_ == "out":
+                    places += [c for c in t.children if c.dep_ == "pobj"]
+        found = [a for p in places for a in self.np_actors(p, mentions, on) if a[1].kind in PLACE_KINDS]
+        if not found:
+            verb = trig if trig.pos_ in {"VERB", "AUX"} else governing_verb(trig)
+            teller = verb.head if verb is not None and verb.dep_ == "ccomp" else None
+            if teller is not None and lemma(teller) in {"say", "announce", "confirm", "state", "report"}:
+                found = [a for c in teller.children if c.dep_ == "nsubj" for a in self.np_actors(c, mentions, on)
+                         if a[1].kind in STATE_KINDS]  # fmt: skip
+        return [a for a in dedupe(found) if a[0] not in expelled and len(a[0]) == 3]
 
     @staticmethod
     def surnames(earlier: list[ActorMention], sent: Sentence, found: list[ActorMention]) -> list[ActorMention]:
