@@ -22,6 +22,8 @@ ENVOY_PREPS = NP_PREPS | {"at", "from", "in"}
 # Envoy nouns the parser may hang on the verb as a conjunct ("the expulsion on Monday of A and two diplomats")
 MISPARSED_ENVOYS = frozenset({"diplomat", "ambassador", "envoy", "official", "staff", "attache", "consul"})
 # Plural subjects that only say "some states": the states themselves are named in "including ..."
+# Verbs of setting off on a trip: "left for a tour", "embarked on a visit", "set off on a tour"
+SETTING_OFF = frozenset({"leave", "depart", "embark", "set", "go", "head", "travel", "fly"})
 # Who rule from a place: "the junta in Niamey", "authorities in Bamako", "the government in Kabul"
 RULERS = frozenset({"junta", "government", "authority", "authorities", "regime", "military", "leadership",
                     "administration", "rulers", "ruler", "council"})  # fmt: skip
@@ -145,7 +147,7 @@ class RoleFinder:
                     found += [(code, m) for code, m in self.np_actors(c, mentions, on) if m.kind != "seat"]
                 elif c.dep_ == "prep" and (
                     c.lower_ == "by"
-                    or (c.lower_ == "of" and pattern.type == "visit")
+                    or (c.lower_ == "of" and pattern.type == "visit" and trig.lemma_.lower() != "tour")
                     or (c.lower_ == "from" and pattern.type == "expulsion")
                 ):
                     found += [a for g in c.children if g.dep_ == "pobj" for a in self.np_actors(g, mentions, on)]
@@ -177,6 +179,14 @@ class RoleFinder:
                 subj = self.subject(verb) if verb is not None else None
                 if subj is not None:
                     found += self.np_actors(subj, mentions, on, exclude=trig)
+            setting_off = (
+                trig.dep_ == "pobj"
+                and trig.head.lower_ in {"for", "on"}
+                and trig.head.head.pos_ == "VERB"
+                and lemma(trig.head.head) in SETTING_OFF
+            )
+            if not found and clause is None and setting_off:
+                clause = trig.head.head  # "left for a five-nation tour that will take him to ...": who left
             if not found and clause is not None:
                 subj = self.subject(clause)
                 if subj is not None and subj.pos_ == "PRON":
@@ -575,7 +585,10 @@ class RoleFinder:
                         out += self.np_actors(c, mentions, on)
                 out += pobjs(trig, {"to", "in"})
             else:
-                out += pobjs(trig, {"to", "in"})
+                out += pobjs(trig, {"to", "in", "of"} if trig.lemma_.lower() == "tour" else {"to", "in"})
+                # "a tour that will take him to Qatar and Mexico"
+                out += [a for c in trig.children if c.dep_ in {"relcl", "acl"} and lemma(c) == "take"
+                        for a in pobjs(c, {"to"})]  # fmt: skip
                 if not out and clause is not None:
                     out += pobjs(clause, {"to", "in"})
             return [(c, m) for c, m in out if m.kind != "person"], 1.0
