@@ -134,6 +134,16 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
     if not attached and teller is not None and lemma(teller) in INFORMING_VERBS:
         # "23 countries were informed Friday of expulsions": told of them that day, they are that day's
         attached = [e for e in own if governs(doc, sent.start, e, teller, None)]
+    after_it = trig.pos_ == "NOUN" and trig.dep_ == "pobj" and trig.head.lower_ in {"after", "following"}
+    # ("following" may be tagged a verb itself: the clause it hangs on is the one that tells when)
+    verb = (trig.head.head if trig.head.dep_ == "prep" else governing_verb(trig)) if after_it and not attached else None
+    if verb is not None and pattern.type == "visit":
+        # "arrived in Pretoria on Tuesday, following a two-day visit to Namibia": that visit had ended by then
+        days = [e for e in own if e.kind != "vague" and governs(doc, sent.start, e, verb, None)]
+        if days:
+            phrase = doc[trig.left_edge.i : trig.right_edge.i + 1].text
+            res = dates.resolve(days[0], pub, "past", anchor_before(exprs, days[0].start, pub))
+            return with_duration(res, phrase, ending=True), "context"
     if not attached:
         attached = when_clause_date(art.text, own, sent.start + trig.idx)
     if not attached:
@@ -174,7 +184,7 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
                 if base is None:
                     return None, "none"
         res = dates.resolve(e, base, tense, anchor)
-        res = with_duration(res, sent.text, ends_it(trig, clause))
+        res = with_duration(res, own_text(doc, trig), ends_it(trig, clause))
         return res, ("anchor" if res.used_anchor else "text")
     if any(e.kind == "vague" and governs(doc, sent.start, e, trig, clause, loose=True) for e in own):
         return None, "none"
@@ -477,6 +487,19 @@ def same_happening_date(art: Article, sents: list[Sentence], sent: Sentence, exp
     return None
 
 
+def own_text(doc: Doc, trig: Token) -> str:
+    """The sentence without another trip told after "after"/"following" ("arrived in Harare on Monday,
+    following a three-day visit to Botswana": the three days are Botswana's)."""
+    text = doc.text
+    if lemma(trig) in {"leave", "depart"}:
+        return text  # "left Kampala after a three-day visit": the visit left is the trigger's own
+    for t in doc:
+        if t.lower_ in {"after", "following"} and t.dep_ == "prep" and not any(w.i == trig.i for w in t.subtree):
+            lo, hi = t.left_edge.idx, t.right_edge.idx + len(t.right_edge.text)
+            text = text[:lo] + " " * (hi - lo) + text[hi:]
+    return text
+
+
 def with_duration(res: dates.Resolved, text: str, ending: bool = False) -> dates.Resolved:
     """A day with the length the sentence gives ("a three-day visit"): it starts then, or, for a visit
     that is ``ending`` ("has wrapped up a three-day visit"), it ends then and started days before."""
@@ -501,8 +524,8 @@ def with_duration(res: dates.Resolved, text: str, ending: bool = False) -> dates
 
 def ends_it(trig: Token, clause: Token | None) -> bool:
     """Whether the clause tells the happening's end: "has wrapped up a visit", "concluded his tour"."""
-    if trig.pos_ == "VERB" and ends_a_visit(trig):
-        return True  # "left Moscow on Wednesday after a three-day state visit"
+    if trig.pos_ == "VERB" and lemma(trig) in {"leave", "depart"} and ends_a_visit(trig):
+        return True  # "left Moscow on Wednesday after a three-day state visit" (not "arrived ... after a visit")
     verb = clause if clause is not None and clause.pos_ in {"VERB", "AUX"} else None
     if verb is None and trig.dep_ == "dobj":
         verb = trig.head

@@ -84,7 +84,32 @@ class RoleFinder:
             span = doc.char_span(m.start, m.end, alignment_mode="expand")
             if span is not None and any(t.i in keep for t in span):
                 out.append((m.code(on), m))
-        return dedupe(out)
+        return dedupe(out + self._listed_with(doc.text, [m for _, m in out], mentions, on))
+
+    @staticmethod
+    def _listed_with(text: str, found: list[ActorMention], mentions: list[ActorMention], on: dt.date | None,
+                     ) -> list[tuple[str, ActorMention]]:  # fmt: skip
+        """States listed alongside a found one that the parse left out ("Chile, Colombia, Jordan, and
+        Bahrain": a serial comma often cuts the list's conjuncts loose)."""
+        states = sorted((m for m in mentions if m.kind in {"state", "seat"}), key=lambda m: m.start)
+        inside = {m.start for m in found if m.kind in {"state", "seat"}}
+        if not inside:
+            return []
+        # runs of states joined by list punctuation; a run is a list only with an "and"/"or" in it
+        # ("in Lima, Chile recalled ..." is a phrase and a subject, not a list)
+        runs: list[list[ActorMention]] = []
+        joined: list[bool] = []
+        for a, b in pairwise(states):
+            gap = LIST_GAP_RE.fullmatch(text, a.end, b.start)
+            if gap and runs and runs[-1][-1] is a:
+                runs[-1].append(b)
+                joined[-1] = joined[-1] or bool(re.search(r"\b(?:and|or)\b", gap.group()))
+            elif gap:
+                runs.append([a, b])
+                joined.append(bool(re.search(r"\b(?:and|or)\b", gap.group())))
+        listed = [m for run, j in zip(runs, joined, strict=True) if j and any(m.start in inside for m in run)
+                  for m in run]  # fmt: skip
+        return [(m.code(on), m) for m in listed]
 
     def subject(self, verb: Token) -> Token | None:
         """The subject of ``verb``, climbing through controlled and coordinated clauses."""
@@ -663,6 +688,7 @@ class RoleFinder:
 
 
 SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+LIST_GAP_RE = re.compile(r"\s*(?:,|,?\s+and|,?\s+or|;)\s+(?:the\s+)?")
 TITLED_GAP_RE = re.compile(r"(?:'s|’s)?\s+")
 
 
