@@ -34,6 +34,8 @@ LEAVING_VERBS = frozenset({"leave", "depart", "return", "go", "quit", "exit", "p
 # "were declared persona non grata and asked to leave the country yesterday": the order to go, told
 # in a second verb of the same clause, carries the expulsion's day
 ORDERING_VERBS = frozenset({"ask", "order", "tell", "give", "instruct", "request", "direct"})
+# A means or setting that a clause's act happened in: "in a phone call", "via a video link", "during talks"
+ADJUNCT_PREPS = frozenset({"in", "during", "via", "over", "through", "by"})
 INFORMING_VERBS = frozenset({"inform", "notify", "tell", "advise", "warn", "brief"})
 DECISION_NOUNS = frozenset({"decision", "move", "order", "step"})
 ASPECTUAL = frozenset({"begin", "start", "end", "conclude", "last", "open", "close", "finish", "wrap", "kick"})
@@ -129,6 +131,11 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
     if not attached and node.dep_ == "conj" and node.head.pos_ in {"VERB", "AUX"} and shares_subject:
         # "sent home Kenya's ambassador on Thursday and recalled its own envoy": one day for both verbs
         attached = [e for e in own if governs(doc, sent.start, e, node.head, None)]
+    in_call = trig.pos_ == "NOUN" and trig.dep_ == "pobj" and trig.head.lower_ in ADJUNCT_PREPS
+    in_clause = governing_verb(trig) if in_call and not attached else None
+    if in_clause is not None:
+        # "Erdogan on Monday discussed Gaza with the emir in a phone call": the clause's day is the call's
+        attached = [e for e in own if governs(doc, sent.start, e, in_clause, None)]
     told_of = trig.pos_ == "NOUN" and trig.dep_ == "pobj" and trig.head.lower_ in {"of", "about"}
     teller = governing_verb(trig) if told_of else None
     if not attached and teller is not None and lemma(teller) in INFORMING_VERBS:

@@ -227,6 +227,10 @@ class EventExtractor:
             posts: list[list[tuple[str, ActorMention]]] = _by_code(draft.targets) or [[]]
             return [replace(draft, agents=a, targets=t) for a in _by_code(draft.agents) for t in posts
                     if not t or t[0][0] != a[0][0]]  # fmt: skip
+        if draft.type == "expulsion" and {c for c, _ in draft.agents} == {c for c, _ in draft.targets}:
+            # mutual ("expelled a staffer each"): each side expels the other's
+            return [replace(draft, agents=a, targets=t) for a in _by_code(draft.agents)
+                    for t in _by_code(draft.targets) if t[0][0] != a[0][0]]  # fmt: skip
         if draft.type == "expulsion" and len(draft.targets) > 1:
             # "expelled the Mexican ambassador and Spanish diplomats": one expulsion per state sent home
             return [replace(draft, targets=[t]) for t in draft.targets]
@@ -414,6 +418,15 @@ class EventExtractor:
             and not self._named_before(sents, sent, {c for c, _ in agents}, on)
         ):
             # "Venezuela and Mexico recalled their ambassadors": each from the other (_drafts pairs them)
+            targets = list(agents)
+            target_quality = 0.85
+        if (
+            pattern.type == "expulsion"
+            and not targets
+            and len(_by_code(agents)) == 2
+            and re.search(r"\beach(?: other)?\b", sent.text)
+        ):
+            # "New Delhi and Islamabad expelled a staffer each": each sends home one of the other's
             targets = list(agents)
             target_quality = 0.85
         if pattern.type in {"recall", "expulsion"} and not targets:

@@ -304,6 +304,12 @@ class RoleFinder:
                 found += [
                     a for g in c.children if g.dep_ == "pobj" for a in self.np_actors(g, mentions, on, preps=preps)
                 ]
+        if trig.pos_ == "NOUN" and trig.dep_ == "pobj" and trig.head.lower_ in {"in", "during", "via", "over", "by"}:
+            # "held a discussion with the Saudi minister via a phone call": the partner is the clause's
+            verb = governing_verb(trig)
+            for o in (verb, *(c for c in verb.children if c.dep_ == "dobj")) if verb is not None else ():
+                found += [a for c in o.children if c.dep_ == "prep" and c.lower_ == "with"
+                          for g in c.children if g.dep_ == "pobj" for a in self.np_actors(g, mentions, on)]  # fmt: skip
         if trig.pos_ == "NOUN":
             for c in trig.children:
                 if c.dep_ == "prep" and c.lower_ in {"with", "between", "from", "to"}:
@@ -534,6 +540,8 @@ class RoleFinder:
     def pronoun(self, tok: Token, mentions: list[ActorMention], sents: list[Sentence], sent: Sentence,
                  on: dt.date | None) -> list[tuple[str, ActorMention]]:  # fmt: skip
         """The actor a pronoun refers to: the nearest fitting actor before it, here or one sentence back."""
+        if tok.lower_ in {"i", "me", "my", "we", "us", "our"}:
+            return []  # a quoted speaker ("I have ordered the withdrawal ...") is named outside the quote, if at all
         personal = tok.lower_ in {"he", "his", "him", "she", "her"}
         before = [m for m in mentions if m.end <= tok.idx]
         pool = [m for m in before if (m.kind == "person") == personal or (personal and m.kind == "office")]
@@ -659,6 +667,8 @@ class RoleFinder:
             of_envoys = of_objects(trig) if trig.pos_ == "NOUN" else []
             for o in [*objects(node), *objects(trig), *of_envoys]:
                 out += pobjs(o, {"to", "in", "from"})
+                # "the Peruvian ambassador accredited to Venezuela"
+                out += [a for c in o.children if c.dep_ == "acl" for a in pobjs(c, {"to", "in"})]
             out += pobjs(trig, {"from", "to"})
             if clause is not None and clause is not trig:
                 out += pobjs(clause, {"from", "to"})

@@ -118,7 +118,8 @@ def core_patterns() -> tuple[Pattern, ...]:
     return tuple(Pattern.from_mapping(t) for t in tomllib.loads(raw)["trigger"])
 
 
-ENVOY_WORDS = frozenset({"ambassador", "envoy", "diplomat", "chargé", "charge", "consul", "attaché", "attache"})
+ENVOY_WORDS = frozenset({"ambassador", "envoy", "diplomat", "chargé", "charge", "consul", "attaché", "attache",
+                         "commissioner"})  # fmt: skip
 ON_A_TRIP = frozenset({"visit", "tour", "leg", "trip", "mission", "stopover"})
 
 # "persona non grata", "persona non-grata", "personae non gratae", in any case
