@@ -691,6 +691,11 @@ class RoleFinder:
             prev = previous(sents, sent)
             if prev is not None:
                 pool = [m for m in self.gaz.find(prev.text) if fits(m)]
+        if not pool:
+            # "Mexico had recalled its own envoy in December": a tit-for-tat story's lead names the other side
+            lead = next((s for s in sents if len(s.text.split()) > 6 and s.text.rstrip().endswith(".")), None)
+            if lead is not None and lead is not sent and kinds is None:
+                pool = [m for m in self.gaz.find(lead.text) if fits(m) and m.kind in {"state", "seat", "demonym"}]
         codes = {m.code(on) for m in pool}
         if len(codes) != 1:
             return []
