@@ -340,11 +340,13 @@ def _resolve(expr: TimeExpr, published: dt.date | None, tense: Tense, anchor: dt
         if expr.unit == "day":
             base = anchor if (anchor is not None and expr.modifier in {"ago", "narrative"}) else published
             return Resolved(base + dt.timedelta(days=expr.offset), None, "day", expr.text, base is anchor)
+        # "a week later", "two months earlier": counted from the day the story last named, when it did
+        base = anchor if (anchor is not None and expr.modifier == "narrative") else published
         if expr.unit == "week":
-            return Resolved(published + dt.timedelta(weeks=expr.offset), None, "week", expr.text)
+            return Resolved(base + dt.timedelta(weeks=expr.offset), None, "week", expr.text, base is anchor)
         if expr.unit == "month":
-            return Resolved(_add_months(published, expr.offset), None, "month", expr.text)
-        return Resolved(dt.date(published.year + expr.offset, 1, 1), None, "year", expr.text)
+            return Resolved(_add_months(base, expr.offset), None, "month", expr.text, base is anchor)
+        return Resolved(dt.date(base.year + expr.offset, 1, 1), None, "year", expr.text, base is anchor)
     if expr.kind == "relative_period":
         if expr.modifier == "weekend":
             # "over the weekend": the last Saturday and Sunday, to within the week (from the Saturday)

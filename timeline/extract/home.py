@@ -39,6 +39,7 @@ AGENCY_TITLES = frozenset({
 })  # fmt: skip
 WIRE_RE = re.compile(r"\b(?:Reuters|AFP|Agence France-Presse|Associated Press|AP|Bloomberg|dpa)\b")
 SEATS_OF_BODIES = {"Brussels": "EU"}
+THE_CITY_RE = re.compile(r"\bthe (?:city|capital)\b(?! of\b)")
 THIS_CITY_RE = re.compile(r"\bthis (?:capital|city)\b", re.IGNORECASE)
 THE_RE = re.compile(r"\b[Tt]he\s+$")
 QUALIFIER_GAP_RE = re.compile(r"^(?:\s*(?:'s|’s|')?\s*)$")
@@ -63,6 +64,8 @@ class ArticleContext:
     filed_from: str | None = None
     # organisations the article names ("EU"): a city that seats one stands for it ("Brussels announced ...")
     bodies: frozenset[str] = frozenset()
+    # (offset, state) of each city or capital the article names, for a later "the city" or "the capital"
+    places: tuple[tuple[int, str], ...] = ()
 
     def state_for(self, title: str, pos: int) -> str | None:
         """The state an unnamed ``title`` at ``pos`` stands for.
@@ -198,7 +201,8 @@ def article_context(art: Article, gaz: Gazetteer, found: list[ActorMention]) -> 
         m.start >= head and m.kind in {"state", "demonym", "seat"} and m.code() == home for m in found
     )
     bodies = frozenset(m.code() for m in found if m.kind == "org")
-    return ArticleContext(home, tuple(qualified), home_named, filed_from, bodies)
+    places = tuple((m.start, m.code()) for m in found if m.kind in {"seat", "city"} and len(m.code()) == 3)
+    return ArticleContext(home, tuple(qualified), home_named, filed_from, bodies, places)
 
 
 def resolve_titles(text: str, found: list[ActorMention], ctx: ArticleContext, offset: int = 0) -> list[ActorMention]:
@@ -237,5 +241,11 @@ def resolve_titles(text: str, found: list[ActorMention], ctx: ArticleContext, of
         for here in THIS_CITY_RE.finditer(text):
             seat = Entry(ctx.filed_from, "seat", here.group())
             out.append(ActorMention(here.start(), here.end(), here.group(), (seat,)))
-        out.sort(key=lambda m: m.start)
+    for there in THE_CITY_RE.finditer(text):
+        # "Putin visited Samarkand in May ... Nazarbayev's trip came a week after Putin visited the city"
+        before = [code for at, code in ctx.places if at < offset]
+        if before:
+            seat = Entry(before[-1], "seat", there.group())
+            out.append(ActorMention(there.start(), there.end(), there.group(), (seat,)))
+    out.sort(key=lambda m: m.start)
     return out
