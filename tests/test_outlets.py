@@ -203,3 +203,17 @@ def test_lists_of_other_stories_are_dropped() -> None:
     assert "arrived in Lusaka" in cleaned and "signed four agreements" in cleaned
     # a header alone, followed by prose, drops nothing but itself
     assert clean_text("See also\nThe ministers met in Lima on Friday.\n") == "The ministers met in Lima on Friday.\n"
+
+
+def test_a_national_agency_abroad_speaks_of_its_own_leaders(pipeline: Pipeline) -> None:
+    """ "PARIS (APP) - The prime minister arrived here": Pakistan's agency follows Pakistan's prime minister;
+    a Reuters dateline from Paris means France's."""
+
+    def visits(text: str) -> set[tuple[tuple[str, ...], tuple[str, ...]]]:
+        results = pipeline.process_one(Page(content=text, published=dt.date(2024, 5, 7)))
+        return {(e.agents, e.targets) for r in results for e in r.events if e.type == "visit"}
+
+    national = "PARIS, May 6 (APP) - The prime minister arrived here on Monday on a three-day official visit to France."
+    wire = "PARIS, May 6 (Reuters) - The prime minister flew to Berlin on Monday for talks with the German chancellor."
+    assert visits(national) == {(("PAK",), ("FRA",))}
+    assert visits(wire) == {(("FRA",), ("DEU",))}

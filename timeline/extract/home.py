@@ -184,7 +184,10 @@ def article_context(art: Article, gaz: Gazetteer, found: list[ActorMention]) -> 
     # wire copy republished by a national outlet speaks from the wire's dateline, not the outlet's country
     wire = bool(WIRE_RE.search(art.outlet or "") or WIRE_RE.search(art.text[:300]) or WIRE_RE.search(art.source or ""))
     filed_from = (_place_state(art.dateline, gaz) if art.dateline else None) or dateline_state(art.text, gaz)
-    home = filed_from or (None if wire else outlet_state(art.outlet, art.url)) or outlet_state(art.source, None)
+    # "LONDON, July 19 (BSS) - The prime minister arrived ...": a national agency abroad follows its own
+    # leaders, so its unnamed titles are its state's; an international wire's are the place's
+    agency = None if wire else outlet_state(art.source, None)
+    home = agency or filed_from or (None if wire else outlet_state(art.outlet, art.url))
     others = [m for m in found if m.kind in STATE_KINDS_FOR_QUALIFIER]
     qualified = []
     for m in found:
