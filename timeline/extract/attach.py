@@ -363,7 +363,8 @@ def reported_day(doc: Doc, offset: int, own: list[dates.TimeExpr], node: Token, 
     auxes = {c.lower_ for c in verb.children if c.dep_ in {"aux", "auxpass"}}
     progressive = verb.tag_ == "VBG" and bool(auxes & {"is", "are", "was", "were"})
     perfect = verb.tag_ == "VBN" and bool(auxes & {"has", "have"})
-    if not (progressive or perfect or (lead and verb.tag_ in {"VBD", "VBN"})):
+    present = verb.tag_ in {"VBZ", "VBP"}  # "have 48 hours to leave, the ministry said on Sunday"
+    if not (progressive or perfect or present or (lead and verb.tag_ in {"VBD", "VBN"})):
         return []
     if any(t.lower_ == "by" for t in verb.doc[verb.i + 1 : verb.i + 7]):
         # "diplomats declared persona non grata by Ukraine ..., have left": a passive participle, told earlier

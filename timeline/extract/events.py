@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from timeline.extract import dates
-from timeline.extract.actors import ActorMention, Gazetteer
+from timeline.extract.actors import STATE_KINDS, ActorMention, Gazetteer
 from timeline.extract.attach import PRIOR_RE, TWO_SIDES_RE, event_date
 from timeline.extract.home import ArticleContext, article_context, blank_dateline, resolve_titles
 from timeline.extract.roles import OFFICIAL_HEADS, PLACE_KINDS, RoleFinder, dedupe
@@ -354,6 +354,14 @@ class EventExtractor:
             if not agents or not targets:
                 return None
             agent_quality = target_quality = 1.0
+        elif pattern.told_to_go:
+            # "Iranian diplomats have 48 hours to leave Saudi Arabia": whose diplomats, and the state left
+            subj = self.roles.subject(trig)
+            if subj is None or not _envoy_subject(subj):
+                return None  # "Tourists have 48 hours to leave Egypt"
+            targets = [t for t in self.roles.np_actors(subj, mentions, on) if t[1].kind in STATE_KINDS]
+            agents = self.roles.expelling_state(trig, mentions, on, {c for c, _ in targets})
+            agent_quality = target_quality = 0.85
         elif png_by is not None:
             # "Thirteen Russian diplomats declared persona non grata by Ukraine": a participle the parser
             # reads as active; the "by" phrase names who expels and the subject whose diplomats go
@@ -568,6 +576,22 @@ def _story_months(art: Article, drafts: list[Draft]) -> list[Draft]:
         else d
         for d in drafts
     ]
+
+
+def _envoy_subject(subj: Token) -> bool:
+    """A subject naming envoys: "Iranian diplomats", "the ambassador" (not "the players", "tourists")."""
+    return subj.lemma_.lower() in {
+        "diplomat",
+        "ambassador",
+        "envoy",
+        "attache",
+        "attaché",
+        "consul",
+        "staff",
+        "official",
+        "charge",
+        "chargé",
+    }
 
 
 def _taking_up_post(prep: Token) -> bool:

@@ -62,6 +62,7 @@ class Pattern:
     governors: frozenset[str] = frozenset()
     ending: bool = False
     place_required: bool = False
+    told_to_go: bool = False
     status: str | None = None
     future: bool = False
     keywords: frozenset[str] = frozenset()
@@ -104,6 +105,7 @@ class Pattern:
             governors=words("governors"),
             ending=bool(data.get("ending", False)),
             place_required=bool(data.get("place_required", False)),
+            told_to_go=bool(data.get("told_to_go", False)),
             status=data.get("status"),
             future=bool(data.get("future", False)),
             keywords=words("keywords") or frozenset({lemma[:5]}),
