@@ -7,7 +7,9 @@ each worker count starts ``timeline serve --workers N`` on loopback and drives i
 with a light asyncio HTTP/1.1 client (keep-alive connections, one process) on ``GET /timeline``.
 Then, with the most workers, readers and writers together (writers POST new pages): every response
 must be 2xx, and afterwards the stored timeline must equal a rebuild (``Store.rebuild_entries()``).
-Reported as requests per second and the ratio between worker counts, from one run.
+Reported as requests per second and the ratio between worker counts, from one run. When ``wrk`` is
+installed (Debian: ``apt-get install wrk``) the reads are measured with it too: the asyncio client
+spends a good share of the two cores itself, which caps what a second worker can show.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import asyncio
 import json
 import os
 import random
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -151,6 +155,25 @@ def drive(port: int, seconds: float, readers: int, writers: int = 0, seed: int =
     return reads, writes
 
 
+def wrk_rate(port: int, seconds: float, connections: int) -> float | None:
+    """Reads per second measured by ``wrk`` (when installed): a C load generator takes far less of the
+    two shared cores than the asyncio client, so more of them are left to the servers. A new connection
+    per request (``Connection: close``), as with the asyncio client, so that the kernel spreads them."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        return None
+    out = subprocess.run(
+        [wrk, "-t1", f"-c{connections}", f"-d{int(seconds)}s", "-H", "Connection: close",
+         f"http://127.0.0.1:{port}{READ}"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    match = re.search(r"Requests/sec:\s+([\d.]+)", out.stdout)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out.stdout)
+    if errors:
+        print(f"  wrk: {errors.group(1)} non-2xx responses")
+    return float(match.group(1)) if match else None
+
+
 class Server:
     """``timeline serve --workers N`` in a subprocess, ready when /readyz says so."""
 
@@ -244,16 +267,23 @@ def main() -> None:
     url = store.url.replace("postgresql+psycopg://", "postgresql://")
 
     rates: dict[int, float] = {}
+    wrk_rates: dict[int, float] = {}
     for workers in (1, 2):
         server = Server(url, workers, args.port)
         try:
             reads, _ = drive(args.port, args.seconds, readers=args.connections)
+            rate = wrk_rate(args.port, args.seconds, args.connections)
         finally:
             server.stop()
         rates[workers] = reads.ok / args.seconds
         print(f"reads, {workers} worker(s): {rates[workers]:.1f} req/s over {args.seconds:.0f} s, "
               f"{len(reads.errors)} errors")  # fmt: skip
-    print(f"read throughput 2 workers / 1 worker: {rates[2] / rates[1]:.2f}x")
+        if rate is not None:
+            wrk_rates[workers] = rate
+            print(f"reads, {workers} worker(s), wrk: {rate:.1f} req/s")
+    print(f"read throughput 2 workers / 1 worker: {rates[2] / rates[1]:.2f}x (asyncio client)")
+    if len(wrk_rates) == 2:
+        print(f"read throughput 2 workers / 1 worker: {wrk_rates[2] / wrk_rates[1]:.2f}x (wrk)")
 
     server = Server(url, 2, args.port)
     try:
