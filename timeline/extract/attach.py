@@ -36,6 +36,9 @@ LEAVING_VERBS = frozenset({"leave", "depart", "return", "go", "quit", "exit", "p
 ORDERING_VERBS = frozenset({"ask", "order", "tell", "give", "instruct", "request", "direct"})
 # A means or setting that a clause's act happened in: "in a phone call", "via a video link", "during talks"
 ADJUNCT_PREPS = frozenset({"in", "during", "via", "over", "through", "by"})
+REPORT_NOUNS = frozenset({"statement", "report", "announcement", "briefing", "communique", "communiqué", "release",
+                          "readout", "interview", "conference"})  # fmt: skip
+SCHEDULING = frozenset({"schedule", "set", "plan", "slate", "expect", "due", "fix", "slated"})
 INFORMING_VERBS = frozenset({"inform", "notify", "tell", "advise", "warn", "brief"})
 DECISION_NOUNS = frozenset({"decision", "move", "order", "step"})
 ASPECTUAL = frozenset({"begin", "start", "end", "conclude", "last", "open", "close", "finish", "wrap", "kick"})
@@ -46,6 +49,7 @@ UN_RE = re.compile(r"\b(?:Security Council|resolutions?|draft|renewal|extension|
 BLOCKED_RE = re.compile(r"\b(?:blocked|vetoed|killed|sank|struck down)\b", re.IGNORECASE)
 VOTE_RE = re.compile(r"\bvot(?:e|es|ed|ing)\b", re.IGNORECASE)
 # "ISLAMABAD, May 14 (APP):", "PUTRAJAYA, Aug 24 —": a dateline's date is the report's, not the event's
+DATE_DASH_RE = re.compile(r"\s*(?:--|—|–)\s*")
 DATELINE_TAIL_RE = re.compile(r"\.?\s*(?:\([A-Za-z .]+\)|/[A-Za-z]+/)?(?:\s*(?::|—|–|--?)\s|(?<=[)/])\s+(?=[A-Z]))")
 DATELINE_HEAD_RE = re.compile(
     r"(?:^|\n)(?:date \S+\s+)?(?:[,;]\s*)?[A-Z][A-Za-z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z ]{1,30})?,?\s*$"
@@ -70,7 +74,8 @@ SAME_HAPPENING_RE = {
 SAME_HAPPENING_VERBS_RE = re.compile(
     r"^\s+(?:on|held on|taken on|cast on)\b"
     r"|\b(?:took place|came|happened|was held|were held|was made|were made|made|held|began|started|ended|"
-    r"was announced|announced|took effect|lasted|occurred|followed)\b"
+    r"was announced|announced|took effect|lasted|occurred|followed|will take place|will be held|will last|"
+    r"will begin|will start|is scheduled|is set|is due|is planned|(?:is|are) expected)\b"
 )
 # Words that open another clause, whose happening a date may belong to instead
 CLAUSE_BREAK_RE = re.compile(
@@ -122,10 +127,14 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
     pub = art.published
     own = [e for e in exprs if sent.start <= e.start and e.end <= sent.end and not in_dateline(art.text, e)
            and not DEADLINE_RE.search(art.text, max(0, e.start - 16), e.start)]  # fmt: skip
+    if tense == "future":
+        # "will pay a visit to Egypt, according to a statement on Monday": the day of the statement, not the visit
+        own = [e for e in own if not in_report_phrase(doc, sent.start, e)]
     attached = [e for e in own if governs(doc, sent.start, e, trig, clause)]
     # "Modi will visit France next month, the ministry announced on Friday": the act's own date first
     direct = [e for e in attached if governs(doc, sent.start, e, trig, clause, announcer=False)]
     attached = direct or attached
+
     node = clause or trig
     shares_subject = not any(c.dep_ in {"nsubj", "nsubjpass", "aux"} for c in node.children)
     if not attached and node.dep_ == "conj" and node.head.pos_ in {"VERB", "AUX"} and shares_subject:
@@ -300,7 +309,10 @@ def dispatch_day(art: Article, exprs: list[dates.TimeExpr]) -> dates.Resolved | 
 
 
 def in_dateline(text: str, expr: dates.TimeExpr) -> bool:
-    """Whether ``expr`` is the date of a wire dateline ("ISLAMABAD, May 14 (APP):")."""
+    """Whether ``expr`` is the date of a wire dateline ("ISLAMABAD, May 14 (APP):", "Jul 29--")."""
+    line_start = text.rfind("\n", 0, expr.start) + 1
+    if not text[line_start : expr.start].strip() and DATE_DASH_RE.match(text, expr.end):
+        return True  # "Jul 29--Peru is withdrawing ...": a dispatch's date opening its line
     return bool(
         DATELINE_TAIL_RE.match(text, expr.end) and DATELINE_HEAD_RE.search(text[max(0, expr.start - 80) : expr.start])
     )
@@ -369,8 +381,10 @@ def reported_day(doc: Doc, offset: int, own: list[dates.TimeExpr], node: Token, 
     if any(t.lower_ == "by" for t in verb.doc[verb.i + 1 : verb.i + 7]):
         # "diplomats declared persona non grata by Ukraine ..., have left": a passive participle, told earlier
         return []
+    # "gave the envoy 48 hours to leave late Thursday and said he was recalling his own": the first verb's day
+    tellers = [verb.head] + ([verb.head.head] if verb.head.dep_ == "conj" else [])
     return [e for e in own if e.kind in {"weekday", "relative_day"} and e.unit in {None, "day"}
-            and governs(doc, offset, e, verb.head, None)][:1]  # fmt: skip
+            and any(governs(doc, offset, e, t, None) for t in tellers)][:1]  # fmt: skip
 
 
 def date_lines(text: str) -> list[tuple[int, dt.date]]:
@@ -421,7 +435,7 @@ def also_date(art: Article, sents: list[Sentence], sent: Sentence, own: list[dat
     if prev is None:
         return None
     days = [e for e in exprs if prev.start <= e.start and e.end <= prev.end and e.kind != "vague"
-            and not is_stamp(art.text, e)]  # fmt: skip
+            and not is_stamp(art.text, e) and not in_dateline(art.text, e)]  # fmt: skip
     if len(days) != 1 or days[0].kind not in {"weekday", "absolute", "relative_day"}:
         return None
     res = dates.resolve(days[0], art.published, tense or "past", anchor_before(exprs, days[0].start, art.published))
@@ -590,6 +604,9 @@ def governs(doc: Doc, offset: int, expr: dates.TimeExpr, trig: Token, clause: To
     # "the decision by Managua on 28 September to declare the envoy persona non grata": the decision is the act
     if trig.dep_ == "acl" and lemma(trig.head) in DECISION_NOUNS:
         owners.add(trig.head.i)
+    # "a state visit to Thailand, which is scheduled for January 18-21": the parser may hang the clause on the host
+    owners |= {t.i for t in trig.subtree if t.dep_ == "relcl" and lemma(t) in SCHEDULING
+               and any(c.lower_ in {"which", "that"} for c in t.children)}  # fmt: skip
     # "Xi's visit, which began on Monday", "a two-day visit starting Monday": an aspectual clause dates its noun
     owners |= {c.i for c in trig.children if c.dep_ in {"relcl", "acl"} and lemma(c) in ASPECTUAL}
     # "will begin a visit starting Monday": the parser hangs "starting" on the clause verb
@@ -615,6 +632,21 @@ def governs(doc: Doc, offset: int, expr: dates.TimeExpr, trig: Token, clause: To
         if tok.head is tok:
             return False
         tok = tok.head
+    return False
+
+
+def in_report_phrase(doc: Doc, offset: int, expr: dates.TimeExpr) -> bool:
+    """Whether a date dates a report ("according to a statement on Monday", "in a statement on Monday")."""
+    span = doc.char_span(expr.start - offset, expr.end - offset, alignment_mode="expand")
+    if span is None:
+        return False
+    tok = span.root
+    for _ in range(5):
+        if tok.head is tok or tok.pos_ in {"VERB", "AUX"}:
+            return False
+        tok = tok.head
+        if lemma(tok) in REPORT_NOUNS or tok.lower_ == "according":
+            return True
     return False
 
 

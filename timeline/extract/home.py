@@ -40,7 +40,11 @@ AGENCY_TITLES = frozenset({
 WIRE_RE = re.compile(r"\b(?:Reuters|AFP|Agence France-Presse|Associated Press|AP|Bloomberg|dpa)\b")
 SEATS_OF_BODIES = {"Brussels": "EU"}
 THE_CITY_RE = re.compile(r"\bthe (?:city|capital)\b(?! of\b)")
-THIS_CITY_RE = re.compile(r"\bthis (?:capital|city)\b", re.IGNORECASE)
+# "arrived in this capital", "arrived here": the city a dateline names
+THIS_CITY_RE = re.compile(
+    r"\bthis (?:capital|city)\b|(?:(?<=arrived )|(?<=arrives )|(?<=landed )|(?<=lands )|(?<=reached ))here\b",
+    re.IGNORECASE,
+)
 THE_RE = re.compile(r"\b[Tt]he\s+$")
 QUALIFIER_GAP_RE = re.compile(r"^(?:\s*(?:'s|’s|')?\s*)$")
 NAME_AFTER_RE = re.compile(r"^\s+(?:[A-Z][a-z]+\.?\s+)?[A-Z][\w’'\-]+")

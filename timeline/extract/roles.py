@@ -612,6 +612,9 @@ class RoleFinder:
                         out += pobjs(o, pattern.place_preps)
                 if pattern.ending:  # "left Moscow after a state visit": the place left
                     out += [a for o in objects(trig) for a in self.np_actors(o, mentions, on)]
+                # "CARACAS (AFP) - Ahmadinejad arrived here Saturday": the dateline's city
+                out += [a for c in trig.children if c.dep_ == "advmod" and c.lower_ == "here"
+                        for a in self.np_actors(c, mentions, on)]  # fmt: skip
             elif trig.pos_ == "VERB":
                 for c in trig.children:
                     if c.dep_ == "dobj":
