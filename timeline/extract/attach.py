@@ -279,17 +279,29 @@ def _date_preference(e: dates.TimeExpr) -> int:
 
 def other_happenings_date(doc: Doc, offset: int, expr: dates.TimeExpr) -> bool:
     """Whether ``expr`` dates another happening's noun: "following a nerve-agent attack ... last week"."""
+    return any(t.pos_ == "NOUN" and lemma(t) in OTHER_HAPPENINGS for t in _nouns_above(doc, offset, expr))
+
+
+def in_report_phrase(doc: Doc, offset: int, expr: dates.TimeExpr) -> bool:
+    """Whether a date dates a report ("according to a statement on Monday", "in a statement on Monday")."""
+    return any(lemma(t) in REPORT_NOUNS or t.lower_ == "according" for t in _nouns_above(doc, offset, expr, 5))
+
+
+def _nouns_above(doc: Doc, offset: int, expr: dates.TimeExpr, steps: int = 6) -> list[Token]:
+    """The words a date hangs on, up to (and with) the first verb: the phrase it dates."""
     span = doc.char_span(expr.start - offset, expr.end - offset, alignment_mode="expand")
+    out: list[Token] = []
     if span is None:
-        return False
+        return out
     tok = span.root
-    for _ in range(6):
-        if tok.head is tok or tok.head.pos_ in {"VERB", "AUX"}:
-            return False
+    for _ in range(steps):
+        if tok.head is tok:
+            break
         tok = tok.head
-        if tok.pos_ == "NOUN" and lemma(tok) in OTHER_HAPPENINGS:
-            return True
-    return False
+        out.append(tok)
+        if tok.pos_ in {"VERB", "AUX"}:
+            break
+    return out
 
 
 def dispatch_day(art: Article, exprs: list[dates.TimeExpr]) -> dates.Resolved | None:
@@ -632,21 +644,6 @@ def governs(doc: Doc, offset: int, expr: dates.TimeExpr, trig: Token, clause: To
         if tok.head is tok:
             return False
         tok = tok.head
-    return False
-
-
-def in_report_phrase(doc: Doc, offset: int, expr: dates.TimeExpr) -> bool:
-    """Whether a date dates a report ("according to a statement on Monday", "in a statement on Monday")."""
-    span = doc.char_span(expr.start - offset, expr.end - offset, alignment_mode="expand")
-    if span is None:
-        return False
-    tok = span.root
-    for _ in range(5):
-        if tok.head is tok or tok.pos_ in {"VERB", "AUX"}:
-            return False
-        tok = tok.head
-        if lemma(tok) in REPORT_NOUNS or tok.lower_ == "according":
-            return True
     return False
 
 
