@@ -92,6 +92,8 @@ TWO_SIDES_RE = re.compile(
     r"heads of state|sides|counterparts|monarchs|kings)\b",
     re.IGNORECASE,
 )
+# "This is President Ruto's first visit to Ethiopia": the visit the article is telling
+THIS_IS_RE = re.compile(r"\s*(?:This|It) (?:is|was|marks|marked) (?:[\w'’.-]+ ){1,4}(?:visit|trip|tour)\b")
 ALSO_RE = re.compile(r"\balso\b", re.IGNORECASE)
 EARLIER_ONE_RE = re.compile(r"\b(?:previous(?:ly)?|earlier|prior|last time|first time|once again|again)\b", re.I)
 ANNOUNCED_BEFORE_RE = re.compile(r"\b(?:announc|confirm|order|declar|unveil)\w*\s+(?:on\s+)?$", re.I)
@@ -440,8 +442,10 @@ def also_date(art: Article, sents: list[Sentence], sent: Sentence, own: list[dat
     "Jaishankar on Thursday night spoke to Rubio. The minister also had a phone conversation with
     Kallas": the same evening. Only a previous sentence with exactly one day counts.
     """
-    # ("Vajpayee, on the second day of his six-day visit, drove to ...": the day told just before)
-    if own or not (ALSO_RE.search(sent.text) or NTH_DAY_RE.search(sent.text)):
+    # ("Vajpayee, on the second day of his six-day visit, drove to ...", "This is Ruto's first visit to
+    # Ethiopia": the day told just before)
+    continues = ALSO_RE.search(sent.text) or NTH_DAY_RE.search(sent.text) or THIS_IS_RE.match(sent.text)
+    if own or not continues:
         return None
     prev = previous(sents, sent)
     if prev is None:
