@@ -9,13 +9,15 @@ in their order, and a mention's words from the event's evidence when they are th
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
 import msgspec
 import sqlalchemy as sa
 
+from timeline.consolidate import key_of
 from timeline.models import Actor, Event, Mention
+from timeline.query import event_key
 from timeline.store.schema import articles, events
 
 
@@ -118,6 +120,20 @@ def event_row(e: Event, record: Stored | None, keep_evidence: bool) -> dict[str,
         "source": e.source,
         "extra": _encoder.encode(extra),
     }
+
+
+def stored_event_row(e: Event, record: Stored, keep_evidence: bool) -> dict[str, Any]:
+    """``event_row`` with the event's key and sort key: the whole ``events`` row a write inserts."""
+    return {**event_row(e, record, keep_evidence), "key_id": key_of(e).id, "sort_key": event_key(e.id, e.date_start)}
+
+
+def actor_rows(new: Iterable[Event]) -> list[dict[str, str]]:
+    """The ``event_actors`` rows of events: each (code, role) once per event."""
+    return [
+        {"event_id": e.id, "code": a.code, "role": a.role}
+        for e in new
+        for a in {(a.code, a.role): a for a in e.actors}.values()
+    ]
 
 
 def evidence_of(ev: sa.Table = events, art: sa.Table = articles) -> sa.ColumnElement[str]:

@@ -27,12 +27,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from timeline.codes import cameo_code, plover_code
-from timeline.consolidate import key_of, shift, source_of, source_order
+from timeline.consolidate import shift, source_of, source_order
 from timeline.export import source_label
 from timeline.models import EVENT_TYPES, STATUSES, ArticleRecord, Entry, Event, Source
 from timeline.query import UNDATED_ENTRIES, EventFilter, decode_cursor, encode_cursor, entry_key, event_key
+from timeline.store import bulk
+from timeline.store.bulk import LoadReport
 from timeline.store.entries import Consolidator, rebuild_all
-from timeline.store.rows import article_of, event_of, event_row, event_select, evidence_of
+from timeline.store.rows import actor_rows, article_of, event_of, event_select, evidence_of, stored_event_row
 from timeline.store.schema import (
     actor_counts,
     articles,
@@ -240,19 +242,36 @@ class Store:
             if not new:
                 continue
             keep = self.dialect != "sqlite"  # PostgreSQL's full-text index reads the evidence column
-            conn.execute(events.insert(), [_event_row(e, record, keep) for e in new])
-            actor_rows = [
-                {"event_id": e.id, "code": a.code, "role": a.role}
-                for e in new
-                for a in {(a.code, a.role): a for a in e.actors}.values()
-            ]
-            if actor_rows:
-                conn.execute(event_actors.insert(), actor_rows)
+            conn.execute(events.insert(), [stored_event_row(e, record, keep) for e in new])
+            actors = actor_rows(new)
+            if actors:
+                conn.execute(event_actors.insert(), actors)
             self._index_text(conn, new, record.title)
             fresh += new
         if fresh:
             Consolidator(conn).add(fresh)
         return out
+
+    def load(
+        self, records: Iterable[ArticleRecord], batch: int = 5000, progress: Callable[[int], None] | None = None
+    ) -> LoadReport:
+        """Bulk-load articles (a backfill): batched inserts, then one full consolidation, in one transaction.
+
+        The result equals ``add_many`` of the same records followed by ``rebuild_entries()``; every
+        event type's lock is held throughout, so other writers wait. ``progress`` gets the running
+        count of new articles after each batch.
+        """
+        tries = 0
+
+        def work(conn: Connection) -> LoadReport:
+            nonlocal tries
+            tries += 1
+            if tries > 1 and iter(records) is records:
+                # a retried transaction would find the records' iterator partly consumed
+                raise StoreError("the bulk load's transaction failed after it had started reading its records")
+            return bulk.load(conn, records, batch, progress)
+
+        return self._write(work, EVENT_TYPES)
 
     def _index_text(self, conn: Connection, new: list[Event], title: str | None) -> None:
         if self.dialect != "sqlite":
@@ -775,10 +794,6 @@ def _bucket(day: dt.date, unit: str) -> dt.date:
     if unit == "year":
         return dt.date(day.year, 1, 1)
     return day
-
-
-def _event_row(e: Event, record: ArticleRecord, keep_evidence: bool) -> dict[str, object]:
-    return {**event_row(e, record, keep_evidence), "key_id": key_of(e).id, "sort_key": sort_key(e)}
 
 
 __all__ = ["EntryPage", "EventPage", "Store", "StoreError", "normalise_url", "sort_key"]
