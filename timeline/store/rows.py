@@ -19,6 +19,7 @@ from timeline.consolidate import key_of
 from timeline.models import Actor, Event, Mention
 from timeline.query import event_key
 from timeline.store.schema import articles, events
+from timeline.store.types import HexId
 
 
 class _Actor(msgspec.Struct, frozen=True, array_like=True):
@@ -144,7 +145,10 @@ def evidence_of(ev: sa.Table = events, art: sa.Table = articles) -> sa.ColumnEle
 
 def article_of(ev: sa.Table = events, art: sa.Table = articles) -> sa.ColumnElement[str]:
     """An event's ``article`` in SQL (``article_label``; an empty file or URL counts as none, as in Python)."""
-    return sa.func.coalesce(ev.c.article, sa.func.nullif(art.c.file, ""), sa.func.nullif(art.c.url, ""), art.c.id)
+    # typed as an id: the article's own id comes back as bytes on SQLite, the text columns as text
+    return sa.func.coalesce(
+        ev.c.article, sa.func.nullif(art.c.file, ""), sa.func.nullif(art.c.url, ""), art.c.id, type_=HexId(40)
+    )
 
 
 @functools.cache
