@@ -6,10 +6,10 @@
 What it does, in one run:
 
 1. builds a store of N synthetic happenings (1-3 reports each from different outlets) through the
-   store's own ingest path (``Store.add_many`` when the store has it, else ``Store.add`` per
-   article with consolidation deferred to one ``Store.rebuild_entries``: per-article consolidation
-   in the current store is quadratic), cached in ~/.cache/timeline/scale/ by a hash of the store
-   code, the consolidation code, the generator and N;
+   store's own ingest path (``Store.load``, the bulk loader: batched inserts then the real
+   consolidation, when the store has it; else ``Store.add_many``; ``--build`` picks another),
+   cached in ~/.cache/timeline/scale/ by a hash of the store code, the consolidation code, the
+   generator, N and the build mode;
 2. copies the entries into a Datasette-shaped SQLite file (one ``entries`` table, indexes, FTS5),
    serves both (``timeline serve`` and Datasette, loopback, free ports), and times the same
    queries alternately: p50/p99 per query, CSV export rows/s and peak RSS, and req/s under load;
