@@ -61,6 +61,19 @@ def _at_head_and_equal_to_metadata(engine: sa.Engine) -> None:
     assert _full_text_index_exists(engine)
 
 
+def _upgraded_store(engine: sa.Engine) -> Store:
+    """The database brought to head as a store upgrades itself (on SQLite: foreign keys enforced, cascades
+    armed), checked against the metadata, and a store on it."""
+    if engine.dialect.name == "sqlite":
+        upgrading = Store(str(engine.url))
+        upgrading.create_schema()
+        upgrading.engine.dispose()
+    else:
+        mig.upgrade(engine)
+    _at_head_and_equal_to_metadata(engine)
+    return Store(str(engine.url), engine=engine)
+
+
 def _record(n: int) -> ArticleRecord:
     return ArticleRecord(id=f"a{n}", title=None, text=f"text {n}", url=None, file=f"{n}.txt", outlet=None,
                          published=dt.date(2020, 1, n), source=None, byline=None,
@@ -183,14 +196,7 @@ def test_0004_re_encodes_every_event_without_losing_a_field(engine: sa.Engine) -
             )  # fmt: skip
             conn.execute(sa.text("INSERT INTO event_actors (event_id, code, role) VALUES (:id, 'RUS', 'agent')"),
                          {"id": e.id})  # fmt: skip
-    if engine.dialect.name == "sqlite":  # as a store upgrades itself: foreign keys enforced, cascades armed
-        upgrading = Store(str(engine.url))
-        upgrading.create_schema()
-        upgrading.engine.dispose()
-    else:
-        mig.upgrade(engine)
-    _at_head_and_equal_to_metadata(engine)
-    store = Store(str(engine.url), engine=engine)
+    store = _upgraded_store(engine)
     assert store.get_event(first.id) == first and store.get_event(second.id) == second
     if engine.dialect.name == "sqlite":
         with engine.connect() as conn:
@@ -203,3 +209,60 @@ def test_0004_re_encodes_every_event_without_losing_a_field(engine: sa.Engine) -
     before = [(e.id, e.mention_count) for e in store.iter_entries(build_filter(status="all"))]
     store.rebuild_entries()
     assert [(e.id, e.mention_count) for e in store.iter_entries(build_filter(status="all"))] == before
+
+
+def test_0005_stores_article_ids_days_and_ranks_compactly(engine: sa.Engine) -> None:
+    """Articles and events written at 0004 (text ids and dates) read back the same after 0005, full-text
+    search still finds them (rowids kept) and the entries are rebuilt with their ranks as bytes."""
+    import importlib
+
+    from tests.test_consolidation import mention, record
+    from timeline.query import build_filter
+    from timeline.store.rows import actor_rows, stored_event_row
+    from timeline.store.types import HexId
+
+    old = importlib.import_module("timeline.store.migrations.versions.0004_compact")
+    article_id = "ab" * 20
+    evs = [mention(i, article_id, start=dt.date(2020, 5, 1), outlet=o) for i, o in ((1, "Wire"), (2, "Post"))]
+    rec = msgspec_replace(record(article_id, evs), ingested_at=dt.datetime(2021, 1, 2, 3, 4, 5, 678901))
+    mig.upgrade(engine, "0004")
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text("INSERT INTO articles (id, title, text, file, outlet, published, ingested_at) "
+                    "VALUES (:id, :title, :text, :file, :outlet, :published, :at)"),
+            {"id": rec.id, "title": rec.title, "text": rec.text, "file": rec.file, "outlet": rec.outlet,
+             "published": rec.published, "at": rec.ingested_at},
+        )  # fmt: skip
+        events_0004 = sa.Table("events", sa.MetaData(), *old._event_columns())
+        conn.execute(events_0004.insert(), [stored_event_row(e, rec, engine.dialect.name != "sqlite") for e in evs])
+        conn.execute(sa.table("event_actors", sa.column("event_id", HexId(16)), sa.column("code"),
+                              sa.column("role")).insert(), actor_rows(evs))  # fmt: skip
+        if engine.dialect.name == "sqlite":
+            for e in evs:
+                rowid = conn.execute(sa.text("SELECT rowid FROM events WHERE id = :id"), {"id": bytes.fromhex(e.id)})
+                conn.execute(sa.text("INSERT INTO events_fts (rowid, body) VALUES (:r, :b)"),
+                             {"r": rowid.scalar(), "b": f"{e.evidence}\n{rec.title}"})  # fmt: skip
+    store = _upgraded_store(engine)
+    assert store.get_article(article_id) == rec
+    assert [store.get_event(e.id) for e in evs] == evs
+    assert [e.id for e in store.iter_events(build_filter(q="veto"))] == [e.id for e in evs]
+    (entry,) = store.iter_entries(build_filter(status="all"))
+    assert entry.mention_count == 2 and entry.sources[0].article_id == article_id
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            kinds = conn.exec_driver_sql("SELECT DISTINCT typeof(a.id), typeof(a.published), typeof(a.ingested_at), "
+                                         "typeof(e.article_id), typeof(k.best), typeof(n.best) "
+                                         "FROM articles a, events e, keys k, entries n").all()  # fmt: skip
+            words = conn.exec_driver_sql("SELECT DISTINCT e.type, e.status, e.date_precision, a.role, n.type "
+                                         "FROM events e, event_actors a, entries n").all()  # fmt: skip
+        assert kinds == [("blob", "integer", "integer", "blob", "blob", "blob")]
+        assert words == [("0", "0", "0", "0", "0")]  # veto, occurred, day, agent: one character each
+    before = [(e.id, e.mention_count, e.confidence) for e in store.iter_entries(build_filter(status="all"))]
+    store.rebuild_entries()
+    assert [(e.id, e.mention_count, e.confidence) for e in store.iter_entries(build_filter(status="all"))] == before
+
+
+def msgspec_replace(obj, **changes):  # type: ignore[no-untyped-def]
+    import msgspec
+
+    return msgspec.structs.replace(obj, **changes)

@@ -549,5 +549,26 @@ class _BestReport:
 
 
 def _bulk(conn: Connection, table: sa.Table, rows: list[dict[str, Any]], size: int = 5000) -> None:
+    """Insert ``rows`` (dicts with the same keys), ``size`` at a time.
+
+    On SQLite each batch is one ``executemany`` on the driver with the columns' own conversions
+    applied in a plain loop: SQLAlchemy's per-row parameter handling would cost more than the insert.
+    """
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        for i in range(0, len(rows), size):
+            conn.execute(table.insert(), rows[i : i + size])
+        return
+    names = list(rows[0])
+    convert = [table.c[n].type.dialect_impl(conn.dialect).bind_processor(conn.dialect) for n in names]
+    quote = conn.dialect.identifier_preparer.quote
+    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
+           f"VALUES ({', '.join('?' * len(names))})")  # fmt: skip
     for i in range(0, len(rows), size):
-        conn.execute(table.insert(), rows[i : i + size])
+        batch = rows[i : i + size]
+        columns = []
+        for n, c in zip(names, convert, strict=True):
+            column = [r[n] for r in batch]
+            columns.append(column if c is None else [None if v is None else c(v) for v in column])
+        conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))  # type: ignore[arg-type]

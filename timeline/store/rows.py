@@ -9,14 +9,17 @@ in their order, and a mention's words from the event's evidence when they are th
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
 import msgspec
 import sqlalchemy as sa
 
+from timeline.consolidate import key_of
 from timeline.models import Actor, Event, Mention
+from timeline.query import event_key
 from timeline.store.schema import articles, events
+from timeline.store.types import HexId
 
 
 class _Actor(msgspec.Struct, frozen=True, array_like=True):
@@ -120,6 +123,20 @@ def event_row(e: Event, record: Stored | None, keep_evidence: bool) -> dict[str,
     }
 
 
+def stored_event_row(e: Event, record: Stored, keep_evidence: bool) -> dict[str, Any]:
+    """``event_row`` with the event's key and sort key: the whole ``events`` row a write inserts."""
+    return {**event_row(e, record, keep_evidence), "key_id": key_of(e).id, "sort_key": event_key(e.id, e.date_start)}
+
+
+def actor_rows(new: Iterable[Event]) -> list[dict[str, str]]:
+    """The ``event_actors`` rows of events: each (code, role) once per event."""
+    return [
+        {"event_id": e.id, "code": a.code, "role": a.role}
+        for e in new
+        for a in {(a.code, a.role): a for a in e.actors}.values()
+    ]
+
+
 def evidence_of(ev: sa.Table = events, art: sa.Table = articles) -> sa.ColumnElement[str]:
     """An event's evidence in SQL: its own column, else its slice of the article text."""
     length = ev.c.evidence_end - ev.c.evidence_start
@@ -128,7 +145,10 @@ def evidence_of(ev: sa.Table = events, art: sa.Table = articles) -> sa.ColumnEle
 
 def article_of(ev: sa.Table = events, art: sa.Table = articles) -> sa.ColumnElement[str]:
     """An event's ``article`` in SQL (``article_label``; an empty file or URL counts as none, as in Python)."""
-    return sa.func.coalesce(ev.c.article, sa.func.nullif(art.c.file, ""), sa.func.nullif(art.c.url, ""), art.c.id)
+    # typed as an id: the article's own id comes back as bytes on SQLite, the text columns as text
+    return sa.func.coalesce(
+        ev.c.article, sa.func.nullif(art.c.file, ""), sa.func.nullif(art.c.url, ""), art.c.id, type_=HexId(40)
+    )
 
 
 @functools.cache

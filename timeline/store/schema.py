@@ -14,36 +14,44 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from timeline.store.types import Day, HexId
+from timeline.models import EVENT_TYPES, PRECISIONS, STATUSES
+from timeline.store.types import Day, HexId, Rank, Stamp, Word
+
+# the words of these columns as one character each on SQLite (``Word``): lists only ever appended to
+TYPE = Word(20, EVENT_TYPES)
+STATUS = Word(20, STATUSES)
+PRECISION = Word(10, PRECISIONS)
+ROLE = Word(10, ("agent", "target"))
 
 metadata = sa.MetaData()
 
 articles = sa.Table(
     "articles",
     metadata,
-    sa.Column("id", sa.String(40), primary_key=True),
+    # the content hash as bytes on SQLite (20 for 40 hex digits), as every id
+    sa.Column("id", HexId(40), primary_key=True),
     sa.Column("title", sa.Text),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("url", sa.Text),
     sa.Column("file", sa.Text),
     sa.Column("outlet", sa.String(200)),
-    sa.Column("published", sa.Date),  # text on SQLite: the articles table is not made again by 0004
+    sa.Column("published", Day),
     sa.Column("source", sa.String(200)),
     sa.Column("byline", sa.Text),
-    sa.Column("ingested_at", sa.DateTime, nullable=False),
+    sa.Column("ingested_at", Stamp, nullable=False),
 )
 
 events = sa.Table(
     "events",
     metadata,
     sa.Column("id", HexId(16), primary_key=True),
-    sa.Column("article_id", sa.String(40), sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("article_id", HexId(40), sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
     sa.Column("key_id", HexId(16), nullable=False),
-    sa.Column("type", sa.String(20), nullable=False),
-    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("type", TYPE, nullable=False),
+    sa.Column("status", STATUS, nullable=False),
     sa.Column("date_start", Day),
     sa.Column("date_end", Day),
-    sa.Column("date_precision", sa.String(10), nullable=False),
+    sa.Column("date_precision", PRECISION, nullable=False),
     sa.Column("outlet", sa.String(200)),
     sa.Column("published", Day),
     # the sentence; NULL when it is the article text's [evidence_start:evidence_end] (SQLite)
@@ -68,7 +76,7 @@ event_actors = sa.Table(
     "event_actors",
     metadata,
     sa.Column("code", sa.String(12), primary_key=True),
-    sa.Column("role", sa.String(10), primary_key=True),
+    sa.Column("role", ROLE, primary_key=True),
     sa.Column("event_id", HexId(16), sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
     sqlite_with_rowid=False,
 )
@@ -79,7 +87,7 @@ keys = sa.Table(
     "keys",
     metadata,
     sa.Column("id", HexId(16), primary_key=True),
-    sa.Column("type", sa.String(20), nullable=False),
+    sa.Column("type", TYPE, nullable=False),
     sa.Column("tier", sa.SmallInteger, nullable=False),
     sa.Column("lo", Day),
     sa.Column("hi", Day),
@@ -89,7 +97,7 @@ keys = sa.Table(
     sa.Column("n", sa.Integer, nullable=False),
     sa.Column("log_miss", sa.Float, nullable=False),
     sa.Column("occurred", sa.Boolean, nullable=False),
-    sa.Column("best", sa.String(60), nullable=False),
+    sa.Column("best", Rank, nullable=False),
     sa.Column("first_reported", Day),
     sa.Column("last_reported", Day),
     sa.Index("ix_keys_entry", "entry_id"),
@@ -100,7 +108,7 @@ keys = sa.Table(
 key_agents = sa.Table(
     "key_agents",
     metadata,
-    sa.Column("type", sa.String(20), primary_key=True),
+    sa.Column("type", TYPE, primary_key=True),
     sa.Column("code", sa.String(12), primary_key=True),
     sa.Column("tier", sa.SmallInteger, primary_key=True),
     sa.Column("lo", Day, primary_key=True),
@@ -122,11 +130,11 @@ entries = sa.Table(
     "entries",
     metadata,
     sa.Column("id", HexId(16), primary_key=True),
-    sa.Column("type", sa.String(20), nullable=False),
-    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("type", TYPE, nullable=False),
+    sa.Column("status", STATUS, nullable=False),
     sa.Column("date_start", Day),
     sa.Column("date_end", Day),
-    sa.Column("date_precision", sa.String(10), nullable=False),
+    sa.Column("date_precision", PRECISION, nullable=False),
     sa.Column("year", sa.Integer),
     # the last day the entry can stand for: date filters compare ranges by it
     sa.Column("date_last", Day),
@@ -134,7 +142,7 @@ entries = sa.Table(
     sa.Column("mention_count", sa.Integer, nullable=False),
     sa.Column("log_miss", sa.Float, nullable=False),
     sa.Column("occurred", sa.Boolean, nullable=False),
-    sa.Column("best", sa.String(60), nullable=False),
+    sa.Column("best", Rank, nullable=False),
     sa.Column("best_event", HexId(16), nullable=False),
     # the smallest precise key (or the one key of an entry standing alone): the id derives from it
     sa.Column("anchor", HexId(16), nullable=False),
@@ -160,7 +168,7 @@ entry_actors = sa.Table(
     # entry's rows are found again from its own row (its codes and sort key), so no entry id is kept
     sa.Column("code", sa.String(12), primary_key=True),
     sa.Column("sort_key", sa.LargeBinary, primary_key=True),
-    sa.Column("role", sa.String(10), primary_key=True),
+    sa.Column("role", ROLE, primary_key=True),
     sqlite_with_rowid=False,
 )
 

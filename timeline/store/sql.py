@@ -27,12 +27,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from timeline.codes import cameo_code, plover_code
-from timeline.consolidate import key_of, shift, source_of, source_order
+from timeline.consolidate import shift, source_of, source_order
 from timeline.export import source_label
 from timeline.models import EVENT_TYPES, STATUSES, ArticleRecord, Entry, Event, Source
 from timeline.query import UNDATED_ENTRIES, EventFilter, decode_cursor, encode_cursor, entry_key, event_key
+from timeline.store import bulk
+from timeline.store.bulk import LoadReport
 from timeline.store.entries import Consolidator, rebuild_all
-from timeline.store.rows import article_of, event_of, event_row, event_select, evidence_of
+from timeline.store.rows import actor_rows, article_of, event_of, event_select, evidence_of, stored_event_row
 from timeline.store.schema import (
     actor_counts,
     articles,
@@ -240,19 +242,36 @@ class Store:
             if not new:
                 continue
             keep = self.dialect != "sqlite"  # PostgreSQL's full-text index reads the evidence column
-            conn.execute(events.insert(), [_event_row(e, record, keep) for e in new])
-            actor_rows = [
-                {"event_id": e.id, "code": a.code, "role": a.role}
-                for e in new
-                for a in {(a.code, a.role): a for a in e.actors}.values()
-            ]
-            if actor_rows:
-                conn.execute(event_actors.insert(), actor_rows)
+            conn.execute(events.insert(), [stored_event_row(e, record, keep) for e in new])
+            actors = actor_rows(new)
+            if actors:
+                conn.execute(event_actors.insert(), actors)
             self._index_text(conn, new, record.title)
             fresh += new
         if fresh:
             Consolidator(conn).add(fresh)
         return out
+
+    def load(
+        self, records: Iterable[ArticleRecord], batch: int = 5000, progress: Callable[[int], None] | None = None
+    ) -> LoadReport:
+        """Bulk-load articles (a backfill): batched inserts, then one full consolidation, in one transaction.
+
+        The result equals ``add_many`` of the same records followed by ``rebuild_entries()``; every
+        event type's lock is held throughout, so other writers wait. ``progress`` gets the running
+        count of new articles after each batch.
+        """
+        tries = 0
+
+        def work(conn: Connection) -> LoadReport:
+            nonlocal tries
+            tries += 1
+            if tries > 1 and iter(records) is records:
+                # a retried transaction would find the records' iterator partly consumed
+                raise StoreError("the bulk load's transaction failed after it had started reading its records")
+            return bulk.load(conn, records, batch, progress)
+
+        return self._write(work, EVENT_TYPES)
 
     def _index_text(self, conn: Connection, new: list[Event], title: str | None) -> None:
         if self.dialect != "sqlite":
@@ -350,14 +369,18 @@ class Store:
         columns: Sequence[Any],
         after: bytes | None,
         limit: int,
+        best: tuple[sa.ColumnElement[bool], sa.ColumnElement[bool]] | None = None,
     ) -> list[Any]:
         """``columns`` (and the sort key ``k``) of the first ``limit`` entries matching ``where`` after ``after``.
 
         Oldest first is the sort key's order. Newest first reads the same index backwards, the dated
-        keys and then the undated ones, so undated entries come last either way.
+        keys and then the undated ones, so undated entries come last either way. ``best`` joins each
+        entry to its best report and that report's article (outer joins on these conditions).
         """
         key = entries.c.sort_key
         stmt = sa.select(*columns, key.label("k")).where(*where)
+        if best is not None:
+            stmt = stmt.select_from(entries.outerjoin(events, best[0]).outerjoin(articles, best[1]))
         if f.sort == "asc":
             return list(
                 conn.execute((stmt if after is None else stmt.where(key > after)).order_by(key).limit(limit)).all()
@@ -435,9 +458,10 @@ class Store:
     def iter_entry_table(self, f: EventFilter, batch: int = 2000) -> Iterator[tuple[Any, ...]]:
         """Every entry matching ``f`` as ``ENTRY_CSV_FIELDS`` (CSV cells equal to what ``entry_csv_row`` makes).
 
-        The CSV export's path: per batch, one query for the entries and one for all their reports (URL,
-        outlet, reporting source, words and title), dates made ISO text by the database and no ``Entry``
-        built, so it runs at the speed of the rows. Memory stays flat.
+        The CSV export's path: per batch, one query for the entries joined to their best report (its
+        words, title, URL and outlet: all of an entry's cells when it has one report, as ~half have),
+        and one for the other reports of the entries that have several (URL, outlet, reporting source).
+        Dates come as ISO text made by the database, no ``Entry`` is built, and memory stays flat.
         """
         c, ev = entries.c, events.c
 
@@ -445,27 +469,31 @@ class Store:
             return iso_day(col, self.dialect).label(col.name)
 
         cols = [_stored(c.id), c.type, c.status, day(c.date_start), day(c.date_end), c.date_precision, c.agents,
-                c.targets, c.confidence, c.mention_count, c.outlets, day(c.first_reported), day(c.last_reported),
-                _stored(c.best_event)]  # fmt: skip
+                c.targets, c.confidence, c.mention_count, c.outlets, articles.c.title,
+                sa.func.coalesce(evidence_of(), ""), day(c.first_reported), day(c.last_reported), articles.c.url,
+                ev.outlet, ev.source]  # fmt: skip
+        best = (ev.id == c.best_event, articles.c.id == ev.article_id)
         where = self._entry_where(f)
         after = decode_cursor(f.cursor) if f.cursor else None
         while True:
             with self.engine.connect() as conn:
-                rows = self._entry_rows(conn, f, where, cols, after, batch)
+                rows = self._entry_rows(conn, f, where, cols, after, batch, best)
                 if not rows:
                     return
-                reports = conn.execute(
-                    sa.select(_stored(keys.c.entry_id), day(ev.published), _stored(ev.id), articles.c.url,
-                              ev.outlet, ev.source, evidence_of(), articles.c.title)
-                    .select_from(keys.join(events, ev.key_id == keys.c.id)
-                                 .join(articles, articles.c.id == ev.article_id))
-                    .where(keys.c.entry_id.in_([r[0] for r in rows]))
-                ).all()  # fmt: skip
-                sources: dict[str, list[Sequence[Any]]] = defaultdict(list)
-                for r in reports:  # (entry, published, event id, URL, outlet, reporting source, words, title)
-                    sources[r[0]].append(r[1:])
+                several = [r[0] for r in rows if r[9] > 1]
+                sources: dict[Any, list[Sequence[Any]]] = defaultdict(list)
+                if several:
+                    reports = conn.execute(
+                        sa.select(_stored(keys.c.entry_id), day(ev.published), _stored(ev.id), articles.c.url,
+                                  ev.outlet, ev.source)
+                        .select_from(keys.join(events, ev.key_id == keys.c.id)
+                                     .join(articles, articles.c.id == ev.article_id))
+                        .where(keys.c.entry_id.in_(several))
+                    )  # fmt: skip
+                    for r in reports:  # (entry, published, event id, URL, outlet, reporting source)
+                        sources[r[0]].append(r[1:])
             for row in rows:
-                yield _table_row(row, sources.get(row[0], []))
+                yield _table_row(row, sources.get(row[0]))
             if len(rows) < batch:
                 return
             after = rows[-1].k
@@ -672,28 +700,26 @@ def _source_key(s: Sequence[Any]) -> tuple[bool, Any, str]:
     return (s[0] is not None, "" if s[0] is None else s[0], s[1])
 
 
-def _table_row(r: Sequence[Any], sources: list[Sequence[Any]]) -> tuple[Any, ...]:
-    """``ENTRY_CSV_FIELDS`` cells from an entry's columns (``iter_entry_table``'s order) and its reports
-    as (published, event id, URL, outlet, reporting source, words, title).
+def _table_row(r: Sequence[Any], sources: list[Sequence[Any]] | None) -> tuple[Any, ...]:
+    """``ENTRY_CSV_FIELDS`` cells from an entry's columns (``iter_entry_table``'s order, its best report's
+    URL, outlet and reporting source last) and, when it has several, its reports as (published, event id,
+    URL, outlet, reporting source).
 
     Values are left as ``csv.writer`` writes them (None empty, numbers and dates by ``str``), which is
     what ``entry_csv_row`` writes.
     """
-    best: Sequence[Any] = ("", "", "", "", "", "", None)
-    if len(sources) == 1:  # many entries: one report, their best
-        best = sources[0]
-        urls = best[2] or ""
-        label = source_label(best[3], best[4])
+    if sources is None:  # one report, the best one
+        urls = r[15] or ""
+        label = source_label(r[16], r[17])
     else:
-        best = next((s for s in sources if s[1] == r[13]), best)
         sources.sort(key=_source_key)
         urls = ";".join(dict.fromkeys(s[2] for s in sources if s[2]))
         label = ";".join(dict.fromkeys(lb for s in sources if (lb := source_label(s[3], s[4]))))
     targets = _codes_text(r[7])
     return (
         r[0].hex() if isinstance(r[0], bytes) else r[0], r[1], r[2], r[3], r[4], r[5], _codes_text(r[6]), targets,
-        r[8], r[9], _codes_text(r[10]), cameo_code(r[1], bool(targets)), plover_code(r[1]), best[6], best[5],
-        r[11], r[12], urls, label,
+        r[8], r[9], _codes_text(r[10]), cameo_code(r[1], bool(targets)), plover_code(r[1]), r[11], r[12],
+        r[13], r[14], urls, label,
     )  # fmt: skip
 
 
@@ -775,10 +801,6 @@ def _bucket(day: dt.date, unit: str) -> dt.date:
     if unit == "year":
         return dt.date(day.year, 1, 1)
     return day
-
-
-def _event_row(e: Event, record: ArticleRecord, keep_evidence: bool) -> dict[str, object]:
-    return {**event_row(e, record, keep_evidence), "key_id": key_of(e).id, "sort_key": sort_key(e)}
 
 
 __all__ = ["EntryPage", "EventPage", "Store", "StoreError", "normalise_url", "sort_key"]
