@@ -81,15 +81,26 @@ def test_jobs_give_exactly_the_single_process_result(tmp_path: Path, store: Stor
     assert len(snapshot(one)["events"]) > 24  # type: ignore[arg-type]
 
 
-def test_kill_9_mid_ingest_then_rerun_equals_one_shot(tmp_path: Path, settings: Settings) -> None:
-    manifest = write_pages(tmp_path / "pages", 60, seed=5)
+def _one_shot(tmp_path: Path, settings: Settings, manifest: Path) -> Store:
+    """The pages ingested once, in one process, into a store of their own: what a concurrent or
+    interrupted ingest must end up equal to."""
     one = Store(f"sqlite:///{tmp_path / 'one.sqlite3'}")
     one.create_schema()
     Ingest(one, settings).run(specs_of(manifest), jobs=1)
+    return one
 
-    db = tmp_path / "crash.sqlite3"
+
+def _ingest_command(db: Path, manifest: Path) -> tuple[dict[str, str], list[str]]:
+    """The environment and command line of a ``timeline ingest`` process into the SQLite file ``db``."""
     env = {**os.environ, "TIMELINE_DATABASE_URL": f"sqlite:///{db}"}
-    cmd = [sys.executable, "-m", "timeline.cli", "ingest", "--quiet", "--jobs", "1", "--manifest", str(manifest)]
+    return env, [sys.executable, "-m", "timeline.cli", "ingest", "--quiet", "--jobs", "1", "--manifest", str(manifest)]
+
+
+def test_kill_9_mid_ingest_then_rerun_equals_one_shot(tmp_path: Path, settings: Settings) -> None:
+    manifest = write_pages(tmp_path / "pages", 60, seed=5)
+    one = _one_shot(tmp_path, settings, manifest)
+    db = tmp_path / "crash.sqlite3"
+    env, cmd = _ingest_command(db, manifest)
     proc = subprocess.Popen(cmd, env=env, stderr=subprocess.DEVNULL)
     crashed = Store(f"sqlite:///{db}")
     deadline = time.monotonic() + 60
@@ -114,13 +125,9 @@ def test_kill_9_mid_ingest_then_rerun_equals_one_shot(tmp_path: Path, settings: 
 def test_two_ingests_of_the_same_files_at_once_on_one_sqlite_file(tmp_path: Path, settings: Settings) -> None:
     """Both finish cleanly (no IntegrityError traceback) and the store equals a one-shot ingest."""
     manifest = write_pages(tmp_path / "pages", 40, seed=8)
-    one = Store(f"sqlite:///{tmp_path / 'one.sqlite3'}")
-    one.create_schema()
-    Ingest(one, settings).run(specs_of(manifest), jobs=1)
-
+    one = _one_shot(tmp_path, settings, manifest)
     db = tmp_path / "shared.sqlite3"
-    env = {**os.environ, "TIMELINE_DATABASE_URL": f"sqlite:///{db}"}
-    cmd = [sys.executable, "-m", "timeline.cli", "ingest", "--quiet", "--jobs", "1", "--manifest", str(manifest)]
+    env, cmd = _ingest_command(db, manifest)
     procs = [subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outcomes = [(p.wait(timeout=300), p.stderr.read() if p.stderr else "") for p in procs]
     assert [code for code, _ in outcomes] == [0, 0], outcomes
