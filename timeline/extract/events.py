@@ -26,7 +26,7 @@ from timeline.extract import dates
 from timeline.extract.actors import STATE_KINDS, ActorMention, Gazetteer
 from timeline.extract.attach import PRIOR_RE, TWO_SIDES_RE, event_date
 from timeline.extract.home import ArticleContext, article_context, blank_dateline, resolve_titles
-from timeline.extract.roles import OFFICIAL_HEADS, PLACE_KINDS, RoleFinder, dedupe
+from timeline.extract.roles import OFFICIAL_HEADS, PLACE_KINDS, RoleFinder, dedupe, mention_root
 from timeline.extract.sentences import Sentence, following, previous, split_sentences
 from timeline.extract.status import status_of
 from timeline.extract.syntax import QUANTITY_NOUNS, clause_verb, habitual, lemma, objects, of_objects, subsumed
@@ -608,10 +608,10 @@ def _third_party(doc: Doc, mentions: list[ActorMention], sides: set[str], on: dt
     for m in mentions:
         if m.code(on) in sides or len(m.code(on)) != 3:
             continue
-        span = doc.char_span(m.start, m.end, alignment_mode="expand")
-        if span is None or span.root.dep_ not in {"compound", "amod", "nmod"}:
+        root = mention_root(doc, m)
+        if root is None or root.dep_ not in {"compound", "amod", "nmod"}:
             return True
-        head = span.root.head
+        head = root.head
         if head.lemma_.lower() in OFFICIAL_HEADS or head.pos_ == "PROPN":
             return True  # "the US envoy", "the Israeli government": a party all the same
     return False

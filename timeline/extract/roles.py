@@ -710,12 +710,17 @@ LIST_GAP_RE = re.compile(r"\s*(?:,|,?\s+and|,?\s+or|;)\s+(?:the\s+)?")
 TITLED_GAP_RE = re.compile(r"(?:'s|’s)?\s+")
 
 
+def mention_root(doc: Doc, m: ActorMention) -> Token | None:
+    """The syntactic head of the words a mention (of this sentence) covers."""
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    return span.root if span is not None else None
+
+
 def _is_subject(doc: Doc, m: ActorMention) -> bool:
     """Whether a mention (of this sentence) heads or sits in the subject of its clause."""
-    span = doc.char_span(m.start, m.end, alignment_mode="expand")
-    if span is None:
+    tok = mention_root(doc, m)
+    if tok is None:
         return False
-    tok = span.root
     for _ in range(4):
         if tok.dep_ in SUBJECTS:
             return True
@@ -727,8 +732,8 @@ def _is_subject(doc: Doc, m: ActorMention) -> bool:
 
 def _heads_phrase(doc: Doc, m: ActorMention) -> bool:
     """Whether a mention is the head of its noun phrase rather than a modifier ("EU member states")."""
-    span = doc.char_span(m.start, m.end, alignment_mode="expand")
-    return span is not None and span.root.dep_ not in {"compound", "amod", "nmod", "poss"}
+    root = mention_root(doc, m)
+    return root is not None and root.dep_ not in {"compound", "amod", "nmod", "poss"}
 
 
 def _envoy(tok: Token) -> bool:
@@ -738,10 +743,9 @@ def _envoy(tok: Token) -> bool:
 
 def official_head(doc: Doc, m: ActorMention) -> bool:
     """Whether a demonym modifies someone who can act for a state ("Russian minister", not "Russian tourists")."""
-    span = doc.char_span(m.start, m.end, alignment_mode="expand")
-    if span is None:
+    root = mention_root(doc, m)
+    if root is None:
         return False
-    root = span.root
     while root.dep_ == "conj" and root.head.i != root.i:
         root = root.head  # "the Spanish and Portuguese prime ministers": the first conjunct's head
     head = root.head if root.dep_ in {"amod", "compound"} else root
@@ -751,11 +755,8 @@ def official_head(doc: Doc, m: ActorMention) -> bool:
 
 def holds_office(doc: Doc, m: ActorMention) -> bool:
     """Whether a state mention names whose office a person holds ("Bolivia's interim president")."""
-    span = doc.char_span(m.start, m.end, alignment_mode="expand")
-    if span is None:
-        return False
-    root = span.root
-    return root.dep_ in {"poss", "amod", "compound"} and root.head.lemma_.lower() in GUEST_NOUNS
+    root = mention_root(doc, m)
+    return root is not None and root.dep_ in {"poss", "amod", "compound"} and root.head.lemma_.lower() in GUEST_NOUNS
 
 
 def dedupe(items: list[tuple[str, ActorMention]]) -> list[tuple[str, ActorMention]]:
