@@ -235,8 +235,10 @@ def test_0005_stores_article_ids_days_and_ranks_compactly(engine: sa.Engine) -> 
         )  # fmt: skip
         events_0004 = sa.Table("events", sa.MetaData(), *old._event_columns())
         conn.execute(events_0004.insert(), [stored_event_row(e, rec, engine.dialect.name != "sqlite") for e in evs])
+        # the rows as 0004 and 0005 keyed them, by event id (0006 keys them by sort key)
+        old_actors = [{"event_id": e.id, "code": r["code"], "role": r["role"]} for e in evs for r in actor_rows([e])]
         conn.execute(sa.table("event_actors", sa.column("event_id", HexId(16)), sa.column("code"),
-                              sa.column("role")).insert(), actor_rows(evs))  # fmt: skip
+                              sa.column("role")).insert(), old_actors)  # fmt: skip
         if engine.dialect.name == "sqlite":
             for e in evs:
                 rowid = conn.execute(sa.text("SELECT rowid FROM events WHERE id = :id"), {"id": bytes.fromhex(e.id)})
@@ -246,6 +248,10 @@ def test_0005_stores_article_ids_days_and_ranks_compactly(engine: sa.Engine) -> 
     assert store.get_article(article_id) == rec
     assert [store.get_event(e.id) for e in evs] == evs
     assert [e.id for e in store.iter_events(build_filter(q="veto"))] == [e.id for e in evs]
+    # 0006 made the actors' rows again from these, keyed by the events' sort keys
+    codes = {a.code for a in evs[0].actors}
+    for code in codes:
+        assert [e.id for e in store.iter_events(build_filter(actor=code))] == [e.id for e in evs]
     (entry,) = store.iter_entries(build_filter(status="all"))
     assert entry.mention_count == 2 and entry.sources[0].article_id == article_id
     if engine.dialect.name == "sqlite":

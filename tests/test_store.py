@@ -234,3 +234,41 @@ def test_an_id_that_is_not_hex_round_trips(store: Store) -> None:
     assert {e.id for e in store.iter_events(build_filter())} == {"Report-A", plain.id}
     (entry,) = store.iter_entries(build_filter())
     assert {s.event_id for s in entry.sources} == {"Report-A", plain.id}
+
+
+def _pages(query, f_args: dict[str, object]) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every id a paged query returns, following its cursor."""
+    seen, cursor = [], None
+    while True:
+        page = query(build_filter(cursor=cursor, **f_args))
+        seen += [x.id for x in page.items]
+        if (cursor := page.next) is None:
+            return seen
+
+
+def test_a_common_word_and_a_rare_one_page_alike(store: Store) -> None:
+    """A word in most reports is found by walking the timeline and testing each row; a rare one by
+    collecting its matches. Both ways give the same ids in the same order as the unfiltered walk."""
+    evs = [
+        make_event(i, f"a{i % 5}", start=dt.date(2020, 1, 1) + dt.timedelta(days=3 * i), targets=(f"C{i % 40:02d}",),
+                   evidence="Envoys met in Geneva." + (" A rare ceasefire." if i % 30 == 0 else ""))
+        for i in range(1, 91)
+    ]  # fmt: skip
+    for a in range(5):
+        store.add(make_article(f"a{a}", [e for e in evs if e.article_id == f"a{a}"]))
+    if store.dialect == "sqlite":  # the store chooses per word: count the matches, compare the costs
+        assert store._read_in_order("geneva", 6, 1.5) and not store._read_in_order("ceasefire", 6, 1.5)
+    for sort in ("asc", "desc"):
+        all_events = _pages(store.query_events, {"limit": 7, "sort": sort})
+        all_entries = _pages(store.query_entries, {"limit": 7, "sort": sort})
+        for word, wanted in (("geneva", evs), ("ceasefire", [e for e in evs if "ceasefire" in e.evidence])):
+            ids = {e.id for e in wanted}
+            assert _pages(store.query_events, {"q": word, "limit": 6, "sort": sort}) == [
+                i for i in all_events if i in ids
+            ]
+            entries = _pages(store.query_entries, {"q": word, "limit": 6, "sort": sort})
+            assert len(entries) == len(wanted)
+            assert entries == [i for i in all_entries if i in entries]
+            page = store.query_entries(build_filter(q=word, limit=6, sort=sort), count=True)
+            assert page.total == len(wanted)
+            assert store.query_events(build_filter(q=word, limit=6), count=True).total == len(wanted)

@@ -532,6 +532,11 @@ def rebuild_all(conn: Connection) -> int:
         rows.append(row)
         actor_rows += actors_
         outlet_rows += outlets_
+    # in key order: the entries' rows then sit on disk in timeline order, so a page or an export that walks
+    # the sort key reads neighbouring rows instead of one page per row, and the keyed tables fill their pages
+    rows.sort(key=lambda r: r["sort_key"])
+    actor_rows.sort(key=lambda r: (r["code"], r["sort_key"], r["role"]))
+    outlet_rows.sort(key=lambda r: (r["outlet"], r["sort_key"]))
     _bulk(conn, entries, rows)
     _bulk(conn, entry_actors, actor_rows)
     _bulk(conn, entry_outlets, outlet_rows)

@@ -128,10 +128,10 @@ def stored_event_row(e: Event, record: Stored, keep_evidence: bool) -> dict[str,
     return {**event_row(e, record, keep_evidence), "key_id": key_of(e).id, "sort_key": event_key(e.id, e.date_start)}
 
 
-def actor_rows(new: Iterable[Event]) -> list[dict[str, str]]:
+def actor_rows(new: Iterable[Event]) -> list[dict[str, Any]]:
     """The ``event_actors`` rows of events: each (code, role) once per event."""
     return [
-        {"event_id": e.id, "code": a.code, "role": a.role}
+        {"sort_key": event_key(e.id, e.date_start), "code": a.code, "role": a.role}
         for e in new
         for a in {(a.code, a.role): a for a in e.actors}.values()
     ]

@@ -55,6 +55,10 @@ from timeline.store.types import iso_day
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 RETRIES = 8
+# what testing one row costs, read in timeline order, against collecting one match (measured on SQLite:
+# an entry is tested through its keys and reports, an event by one look-up in the matches' list)
+ENTRY_TEST_COST = 1.5
+EVENT_TEST_COST = 0.3
 
 
 class StoreError(RuntimeError):
@@ -295,7 +299,8 @@ class Store:
 
     # -- reading entries ----------------------------------------------------------------
 
-    def _entry_where(self, f: EventFilter) -> list[sa.ColumnElement[bool]]:
+    def _entry_where(self, f: EventFilter, page: int | None = None) -> list[sa.ColumnElement[bool]]:
+        """``f`` as conditions on ``entries``; ``page``: the rows wanted at once, when only a page is read."""
         c = entries.c
         where: list[sa.ColumnElement[bool]] = []
         if f.start is not None:
@@ -317,8 +322,35 @@ class Store:
             )
         if f.q:
             matching = sa.select(keys.c.entry_id).join(events, events.c.key_id == keys.c.id)
-            where.append(c.id.in_(matching.where(self._text_match(f.q))))
+            if page is not None and self._read_in_order(f.q, page, ENTRY_TEST_COST):
+                # a common word: walk the timeline and test each entry's reports (correlated EXISTS)
+                where.append(sa.exists(matching.where(keys.c.entry_id == c.id, self._text_match(f.q))))
+            else:
+                where.append(c.id.in_(matching.where(self._text_match(f.q))))
         return where
+
+    def _read_in_order(self, q: str, page: int, test_cost: float) -> bool:
+        """Whether a page of ``q``'s matches is cheaper found by reading rows in timeline order and testing
+        each than by collecting every match and sorting them (SQLite; PostgreSQL plans this itself).
+
+        Collecting costs one lookup per matching report, so it grows with the store for a common
+        word; reading in order costs about ``page * reports / matches`` tests of ``test_cost`` lookups
+        each, which stays flat for a common word but reads the whole store for a rare one.
+        """
+        if self.dialect != "sqlite":
+            return False
+        terms = _fts_terms(q)
+        if not terms:
+            return False
+        with self.engine.connect() as conn:
+            matches = (
+                conn.execute(
+                    sa.text("SELECT count(*) FROM events_fts WHERE events_fts MATCH :fts"), {"fts": terms}
+                ).scalar()
+                or 0
+            )
+            reports = conn.execute(sa.text("SELECT max(rowid) FROM events")).scalar() or 0
+        return matches > 0 and test_cost * page * reports / matches < matches
 
     def _date_bounds(self, start: dt.date | None, end: dt.date | None) -> list[sa.ColumnElement[bool]]:
         """The same date range as bounds on the sort keys, so that it is an index range scan.
@@ -334,20 +366,22 @@ class Store:
             out.append(entries.c.sort_key >= entry_key("", shift(start, -dt.timedelta(days=span)), "day"))
         return out
 
-    def _text_match(self, q: str) -> sa.ColumnElement[bool]:
-        """Events whose evidence or article title has every word of ``q``: words, never query syntax."""
+    def _text_match(self, q: str, in_order: bool = False) -> sa.ColumnElement[bool]:
+        """Events whose evidence or article title has every word of ``q``: words, never query syntax.
+
+        ``in_order``: the events are read in date order and each tested against the matches (SQLite).
+        """
         words = re.findall(r"\w+", q)
         if not words:
             return sa.false()
         if self.dialect == "sqlite":
-            # one quoted token per letter-and-digit run: the index keeps no positions (detail=none), so a
-            # term must be a single token of its tokenizer, which splits at anything else ("_" included)
-            tokens = re.findall(r"[^\W_]+", q)
-            if not tokens:
+            terms = _fts_terms(q)
+            if not terms:
                 return sa.false()
-            terms = " ".join(f'"{w}"' for w in tokens)
             sub = sa.text("SELECT rowid FROM events_fts WHERE events_fts MATCH :fts").bindparams(fts=terms)
-            return sa.literal_column("events.rowid").in_(sub.columns(sa.column("rowid")))
+            # "+" keeps SQLite from looking every match up by rowid (and sorting them all) when in order
+            rowid: sa.ColumnElement[int] = sa.literal_column("+events.rowid" if in_order else "events.rowid")
+            return rowid.in_(sub.columns(sa.column("rowid")))
         if self.dialect == "postgresql":
             query = sa.func.plainto_tsquery("english", " ".join(words))
             ev = events.alias("ev")
@@ -398,12 +432,12 @@ class Store:
 
     def query_entries(self, f: EventFilter, count: bool = False) -> EntryPage:
         """One page of timeline entries matching ``f``, after ``f.cursor``: dated by date, undated last."""
-        where = self._entry_where(f)
+        where = self._entry_where(f, f.limit + 1)
         after = decode_cursor(f.cursor) if f.cursor else None
         with self.engine.connect() as conn:
             rows = self._entry_rows(conn, f, where, [entries], after, f.limit + 1)
             total = (
-                (self._summary_count(conn, f) if _summarisable(f) else self._count(conn, entries, where))
+                (self._summary_count(conn, f) if _summarisable(f) else self._count(conn, entries, self._entry_where(f)))
                 if count
                 else None
             )
@@ -621,7 +655,8 @@ class Store:
             row = conn.execute(event_select().where(events.c.id == event_id)).first()
         return event_of(row) if row is not None else None
 
-    def _where(self, f: EventFilter) -> list[sa.ColumnElement[bool]]:
+    def _where(self, f: EventFilter, page: int | None = None) -> list[sa.ColumnElement[bool]]:
+        """``f`` as conditions on ``events``; ``page``: the rows wanted at once, when only a page is read."""
         c = events.c
         where: list[sa.ColumnElement[bool]] = []
         if f.start is not None:
@@ -634,25 +669,26 @@ class Store:
             where.append(c.status.in_(f.statuses))
         if f.min_confidence is not None:
             where.append(c.confidence >= f.min_confidence)
-        where += _actor_filters(f, c.id, event_actors, event_actors.c.event_id)
+        where += _actor_filters(f, c.sort_key, event_actors, event_actors.c.sort_key)
         if f.outlet:
             where.append(c.outlet.in_(f.outlet))
         if f.q:
-            where.append(self._text_match(f.q))
+            # a common word: read the events in date order and test each against the matches
+            in_order = page is not None and self._read_in_order(f.q, page, EVENT_TEST_COST)
+            where.append(self._text_match(f.q, in_order))
         return where
 
     def query_events(self, f: EventFilter, count: bool = False) -> EventPage:
         """One page of events (mentions) matching ``f``, after ``f.cursor``."""
         key = events.c.sort_key
-        where = self._where(f)
-        stmt = event_select().add_columns(key).where(*where)
+        stmt = event_select().add_columns(key).where(*self._where(f, f.limit + 1))
         if f.cursor:
             after = decode_cursor(f.cursor)
             stmt = stmt.where(key > after if f.sort == "asc" else key < after)
         stmt = stmt.order_by(key.asc() if f.sort == "asc" else key.desc()).limit(f.limit + 1)
         with self.engine.connect() as conn:
             rows = conn.execute(stmt).all()
-            total = self._count(conn, events, where) if count else None
+            total = self._count(conn, events, self._where(f)) if count else None
         more = len(rows) > f.limit
         rows = rows[: f.limit]
         cursor = encode_cursor(rows[-1].sort_key) if more and rows else None
@@ -735,6 +771,15 @@ def _actor_filters(
                 sub = sub.where(actors.c.role == role)
             out.append(own.in_(sub))
     return out
+
+
+def _fts_terms(q: str) -> str:
+    """``q`` as an FTS5 query of quoted tokens: words, never query syntax ("" when it has none).
+
+    One quoted token per letter-and-digit run: the index keeps no positions (detail=none), so a
+    term must be a single token of its tokenizer, which splits at anything else ("_" included).
+    """
+    return " ".join(f'"{w}"' for w in re.findall(r"[^\W_]+", q))
 
 
 def _summarisable(f: EventFilter) -> bool:
