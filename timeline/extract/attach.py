@@ -268,6 +268,19 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
                 return with_duration(told, sent.text, ends_it(trig, clause)), "context"
             today = dispatch_day(art, exprs) or dates.Resolved(pub, None, "day", "publication date")
             return with_duration(today, sent.text, ends_it(trig, clause)), "publication"
+    perfect = node.tag_ == "VBN" and any(c.dep_ == "aux" and c.lower_ in {"has", "have"} for c in node.children)
+    if (
+        pub
+        and perfect
+        and top.dep_ in {"ROOT", "conj"}
+        and not own
+        and not PRIOR_RE.search(sent.text)
+        and not (BACKGROUND_RE.search(sent.text))
+    ):
+        # "In a similar move, South Africa has withdrawn its ambassador": an undated act told in the present
+        # perfect, further down a news story, is the day's news too
+        today = dispatch_day(art, exprs) or dates.Resolved(pub, None, "day", "publication date")
+        return with_duration(today, sent.text, ends_it(trig, clause)), "publication"
     return None, "none"
 
 
@@ -375,7 +388,7 @@ def reported_day(doc: Doc, offset: int, own: list[dates.TimeExpr], node: Token, 
 
     "The ministry said today that it had ordered the recall of its ambassador": fresh news in a lead,
     the act is the report's day. Only a past (or perfect) clause straight under the reporting verb, and
-    only a day ("today", "on Tuesday"): a month or year on the report says nothing about the act. Past
+    only a day ("today", "on Tuesday", "on July 10"): a month or year on the report says nothing about the act. Past
     the lead, a story's background is told in the past too ("said on Monday it had expelled ..."), so
     only an act told as going on or just done at the report is dated by it ("said on Monday it was
     recalling", "has recalled").
@@ -397,8 +410,9 @@ def reported_day(doc: Doc, offset: int, own: list[dates.TimeExpr], node: Token, 
         return []
     # "gave the envoy 48 hours to leave late Thursday and said he was recalling his own": the first verb's day
     tellers = [verb.head] + ([verb.head.head] if verb.head.dep_ == "conj" else [])
-    return [e for e in own if e.kind in {"weekday", "relative_day"} and e.unit in {None, "day"}
-            and any(governs(doc, offset, e, t, None) for t in tellers)][:1]  # fmt: skip
+    days = [e for e in own if (e.kind in {"weekday", "relative_day"} and e.unit in {None, "day"})
+            or (e.kind == "absolute" and e.day is not None)]  # fmt: skip
+    return [e for e in days if any(governs(doc, offset, e, t, None) for t in tellers)][:1]
 
 
 def date_lines(text: str) -> list[tuple[int, dt.date]]:

@@ -239,6 +239,10 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
+# how many days before the paper a future-tense partial date may fall and keep the paper's year
+FUTURE_SLACK_DAYS = 7
+
+
 def _pick_year(month: int, day: int, ref: dt.date, tense: Tense) -> int:
     """The year of a partial date: past tense looks back from ``ref``, future forward, else nearest."""
     options = [y for y in (ref.year - 1, ref.year, ref.year + 1) if _safe_date(y, month, day)]
@@ -250,7 +254,9 @@ def _pick_year(month: int, day: int, ref: dt.date, tense: Tense) -> int:
         if past:
             return max(past, key=lambda t: t[1])[0]
     elif tense == "future":
-        future = [(y, d) for y, d in dates if d >= ref]
+        # a plan dated a few days before the paper is news running late (a wire's lead, a visit under
+        # way), far likelier than a plan for next year
+        future = [(y, d) for y, d in dates if d >= ref - dt.timedelta(days=FUTURE_SLACK_DAYS)]
         if future:
             return min(future, key=lambda t: t[1])[0]
     return min(dates, key=lambda t: abs((t[1] - ref).days))[0]

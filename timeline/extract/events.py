@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Token
 
 from timeline.extract import dates
 from timeline.extract.actors import STATE_KINDS, ActorMention, Gazetteer
-from timeline.extract.attach import PRIOR_RE, TWO_SIDES_RE, event_date
+from timeline.extract.attach import PRIOR_RE, TWO_SIDES_RE, event_date, lead_sentence
 from timeline.extract.home import ArticleContext, article_context, blank_dateline, resolve_titles
 from timeline.extract.roles import OFFICIAL_HEADS, PLACE_KINDS, RoleFinder, dedupe, mention_root
 from timeline.extract.sentences import Sentence, following, previous, split_sentences
@@ -83,6 +83,9 @@ class Draft:
     firm: bool = True
 
 
+# a period still to come when the paper went out, though it began before ("later this year")
+AHEAD_RE = re.compile(r"(?:later this|next|coming|the coming) (?:week|month|year)\b", re.I)
+
 # Days between two mentions of one visit told on different days (arrival, talks, departure)
 VISIT_SLACK_DAYS = 3
 
@@ -130,7 +133,10 @@ class EventExtractor:
             drafts[i].extend(
                 self._sentence_drafts(articles[i], sents, sent, doc, exprs, by_lemma, people, ctx, drafts[i])
             )
-        return [self._merge(art, _story_months(art, d)) for art, d in zip(articles, drafts, strict=True)]
+        return [
+            self._merge(art, _story_months(art, d), _headline_end(plan[0]))
+            for art, d, plan in zip(articles, drafts, plans, strict=True)
+        ]
 
     def _may_hold_event(self, text: str, keywords: re.Pattern[str]) -> bool:
         """Cheap test before parsing: a trigger word, and an actor named or a pronoun that may refer to one."""
@@ -239,6 +245,9 @@ class EventExtractor:
             if len(legs) > 1:
                 # "toured Ghana on Monday and Togo on Tuesday": each host with its own day is its own visit
                 return [replace(draft, targets=[t], date=d, date_basis="text") for t, d in legs]
+        if draft.type == "visit" and trig.tag_ == "NNS" and not pattern.meeting and len(_by_code(draft.agents)) > 1:
+            # "the ministers of Malta and Finland pay official visits to China": each guest's own visit
+            return [replace(draft, agents=a) for a in _by_code(draft.agents)]
         if draft.type == "phone_call" and len(draft.agents) > 2 and _round_of_calls(trig):
             clause = clause_verb(trig)
             on = art.published
@@ -462,7 +471,8 @@ class EventExtractor:
             source=source,
         )  # fmt: skip
 
-    def _merge(self, art: Article, drafts: list[Draft]) -> list[Event]:
+    def _merge(self, art: Article, drafts: list[Draft], headline_end: int = 0) -> list[Event]:
+        """The article's events: compatible drafts merged; ``headline_end``: where the lead begins."""
         groups: list[list[Draft]] = []
         for d in sorted(drafts, key=lambda d: d.start):
             for g in groups:
@@ -474,9 +484,9 @@ class EventExtractor:
         art_id = article_id_for(art)
         # a visit with no host state named anywhere is a trip at home or an unknown destination
         groups = [g for g in groups if g[0].type != "visit" or any(d.targets for d in g)]
-        return [self._event(art, art_id, g) for g in groups]
+        return [self._event(art, art_id, g, headline_end) for g in groups]
 
-    def _event(self, art: Article, art_id: str, group: list[Draft]) -> Event:
+    def _event(self, art: Article, art_id: str, group: list[Draft], headline_end: int = 0) -> Event:
         # a day the text names beats the publication-date guess for a lead ("has arrived" + "began ... on Monday")
         best = max(
             group,
@@ -496,8 +506,19 @@ class EventExtractor:
         date = _visit_days(group, best.date) if best.type == "visit" else best.date
         if status == "occurred" and date is not None and date.start and art.published and date.start > art.published:
             status = "planned"
+        if status == "occurred" and date is not None and AHEAD_RE.match(date.text or ""):
+            status = "planned"  # "discussed Trump's visit to China later this year": still to come
         if status == "occurred" and any(d.status == "planned" for d in group) and (date is None or date.start is None):
             status = "planned"
+        basis = best.date_basis
+        if (
+            (date is None or date.start is None)
+            and status == "occurred"
+            and art.published is not None
+            and any(d.start < headline_end and d.status == "occurred" for d in group)
+        ):
+            # "US vetoes Gaza resolution" over a story that never dates it: the headline is the day's news
+            date, basis = dates.Resolved(art.published, None, "day", "publication date"), "publication"
         confidence = min(0.99, lead.confidence + 0.03 * (len(group) - 1))
         on = date.start if date is not None and date.start is not None else art.published
         actors = tuple(
@@ -518,7 +539,7 @@ class EventExtractor:
             date_start=date.start if date else None,
             date_end=date.end if date else None,
             date_precision=precision if date is not None and date.start is not None else "unknown",
-            date_basis=best.date_basis if date is not None and date.start is not None else "none",
+            date_basis=basis if date is not None and date.start is not None else "none",
             date_text=date.text if date is not None and date.start is not None else None,
             agents=agent_list,
             targets=target_list,
@@ -534,6 +555,12 @@ class EventExtractor:
             actors=actors,
             mentions=tuple(Mention(evidence=d.evidence, start=d.start, end=d.end, source=d.source) for d in group),
         )
+
+
+def _headline_end(sents: list[Sentence]) -> int:
+    """Where the article's lead begins: what comes before it is a headline, a dateline or a byline."""
+    lead = lead_sentence(sents)
+    return lead.start if lead is not None else 0
 
 
 def _png_by(trig: Token) -> Token | None:

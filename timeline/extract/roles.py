@@ -75,7 +75,8 @@ class RoleFinder:
             for c in tok.children:
                 if c.dep_ in REPORTING_CLAUSE_DEPS or c.dep_ in {"punct", "cc", "det"}:
                     continue
-                if c.dep_ == "prep" and c.lower_ not in preps:
+                # "the Minister for Foreign Affairs Simon Coveney": "for" belongs to the title
+                if c.dep_ == "prep" and c.lower_ not in preps and not (c.lower_ == "for" and tok.lower_ in TITLE_FOR):
                     continue
                 stack.append(c)
         doc = head.doc
@@ -147,6 +148,9 @@ class RoleFinder:
                     return c
             if cur.dep_ == "relcl":
                 return cur.head
+            guest = _invited(cur)
+            if guest is not None:
+                return guest
             if cur.dep_ in {"xcomp", "pcomp", "conj", "prep", "pobj", "advcl", "acl", "acomp"} and cur.head is not cur:
                 cur = cur.head
                 continue
@@ -166,7 +170,12 @@ class RoleFinder:
         passive = passive or (trig.tag_ == "VBN" and any(c.dep_ == "agent" for c in trig.children))
         if trig.pos_ == "NOUN":
             for c in trig.children:
-                if c.dep_ == "poss":
+                subj = self.subject(clause) if c.dep_ == "poss" and c.pos_ == "PRON" and clause is not None else None
+                if subj is not None and subj.pos_ != "PRON" and subj.i < c.i:
+                    # "Mirzoyan and his Turkish counterpart had their first phone conversation": the owners
+                    # are the clause's subject
+                    found += self.np_actors(subj, mentions, on, exclude=trig)
+                elif c.dep_ == "poss":
                     found += self.possessor(c, mentions, sents, sent, on)
                 elif c.dep_ in {"compound", "amod"} and pattern.type != "phone_call":
                     found += [(code, m) for code, m in self.np_actors(c, mentions, on) if m.kind != "seat"]
@@ -325,6 +334,12 @@ class RoleFinder:
                 # ("Macron called Putin": the parser may read the one called as a predicate)
                 if c.dep_ == "dobj" or (c.dep_ == "oprd" and c.pos_ == "PROPN"):
                     found += self.np_actors(c, mentions, on, preps=preps)
+                # "spoke on the phone with President Trump": the parser may hang "with" on the phone
+                if c.dep_ == "prep":
+                    lines = [g for g in c.children if g.dep_ == "pobj" and g.lemma_.lower() in CALL_LINES]
+                    withs = [w for line in lines for w in line.children if w.dep_ == "prep" and w.lower_ == "with"]
+                    found += [a for w in withs for g in w.children if g.dep_ == "pobj"
+                              for a in self.np_actors(g, mentions, on)]  # fmt: skip
         return found
 
     def caller_side(
@@ -708,6 +723,31 @@ class RoleFinder:
 SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 LIST_GAP_RE = re.compile(r"\s*(?:,|,?\s+and|,?\s+or|;)\s+(?:the\s+)?")
 TITLED_GAP_RE = re.compile(r"(?:'s|’s)?\s+")
+
+
+# what a call is "on" or "over": "spoke on the phone with ...", "talked over a video link with ..."
+CALL_LINES = frozenset({"phone", "telephone", "line", "link", "videoconference", "video", "hotline"})
+
+# titles that take a "for" phrase as part of the title ("Minister for Foreign and European Affairs")
+TITLE_FOR = frozenset({"minister", "secretary", "commissioner", "ministers", "secretaries"})
+
+
+def _invited(verb: Token) -> Token | None:
+    """The guests a long "At the invitation of X, A, B and C pay visits" hangs on X as an apposition:
+    with no subject of its own, the verb's subject is the phrase after the host (None when not so)."""
+    if verb.dep_ != "ROOT":
+        return None
+    for prep in verb.children:
+        if prep.dep_ != "prep" or prep.lower_ not in {"at", "upon", "on"} or prep.i > verb.i:
+            continue
+        for invitation in prep.children:
+            if invitation.dep_ != "pobj" or invitation.lemma_.lower() != "invitation":
+                continue
+            for w in invitation.subtree:
+                edge = w.left_edge.i
+                if w.dep_ == "appos" and w.i < verb.i and edge > 0 and w.doc[edge - 1].text == ",":
+                    return w
+    return None
 
 
 def mention_root(doc: Doc, m: ActorMention) -> Token | None:

@@ -212,7 +212,8 @@ def matches(pattern: Pattern, token: Token) -> bool:
     if pattern.modifiers and not (_modifier_words(token) & pattern.modifiers):
         return False
     # "spoke by phone", "exchanged views over the phone" (the parser may hang the phrase on the object)
-    near = [*token.children, *(g for c in token.children if c.dep_ == "dobj" for g in c.children)]
+    # (or on a coordinated object: "discussed the visit and the situation over phone")
+    near = [*token.children, *(g for c in token.children if c.dep_ in {"dobj", "conj"} for g in c.children)]
     if pattern.by and not any(
         c.dep_ == "prep"
         and c.lower_ in {"by", "over", "on", "via"}
