@@ -85,6 +85,19 @@ class ActorMention:
         return self.resolve(on).code
 
 
+# the capitalised word right before a name, after a word or comma of the same sentence (not its start)
+PRECEDING_NAME_RE = re.compile(r"(?P<sep>[a-z,]\s+)?(?P<word>[A-Z][a-z]+)\s+$")
+# capitalised words that stand before a surname without being a given name
+_NOT_GIVEN = """
+mr mrs ms miss dr sir lord lady madam dame gen general colonel col marshal admiral his her excellency majesty
+highness honourable hon president minister premier chancellor ambassador envoy secretary king queen prince princess
+emir sheikh sultan crown leader chairman chair speaker governor senator deputy vice foreign prime state chief head
+supreme commander counterpart opposition former late acting interim monday tuesday wednesday thursday friday
+saturday sunday january february march april may june july august september october november december when after
+before as while with and but then tsar shah pope cardinal archbishop imam ayatollah rabbi reverend pastor father
+brother sister
+"""
+NOT_GIVEN_NAMES = frozenset(_NOT_GIVEN.split())
 # A region's name before a demonym makes it the region's: "Central American", "Latin American", "Pan-African"
 REGION_BEFORE_RE = re.compile(r"\b(?:Central|South|Latin|North|Native|Pan|Meso|Ibero|Afro|Anglo)[ -]$")
 # Words left in lower case when an office is written in title case: "Ministry of External Affairs"
@@ -168,8 +181,28 @@ class Gazetteer:
                 continue
             if entries[0].kind != "person" and REGION_BEFORE_RE.search(text, max(0, m.start() - 12), m.start()):
                 continue  # "the Central American nation of Honduras": a region, not the United States
+            if entries[0].kind == "person" and self._someone_else(text, m.start(), m.group(), entries):
+                continue  # "Ambassador Tarzan Milosevic" is not Slobodan Milosevic
             found.append(ActorMention(m.start() + offset, m.end() + offset, text[m.start() : m.end()], entries))
         return found
+
+    def _someone_else(self, text: str, start: int, name: str, entries: tuple[Entry, ...]) -> bool:
+        """Whether a one-word name follows another given name mid-sentence: a namesake, not the office holder.
+
+        A title ("President"), a place or a day before it, a sentence start, or the holder's own given name
+        among the words just before it ("Nana Addo Dankwa Akufo-Addo") keep the reading.
+        """
+        if " " in name:
+            return False
+        before = PRECEDING_NAME_RE.search(text, max(0, start - 40), start)
+        if before is None or before.group("sep") is None:
+            return False
+        word = before.group("word")
+        if word.lower() in NOT_GIVEN_NAMES or self._entries.get(fold(word)):
+            return False
+        given = {e.name.split()[0].lower() for e in entries if " " in e.name}
+        near = {w.lower() for w in re.findall(r"[^\W\d_]+", text[max(0, start - 40) : start])}
+        return bool(given) and not (given & near)
 
     def names_any(self, text: str) -> bool:
         """Whether ``text`` names any actor or title at all (one regex search, cheaper than ``find``)."""

@@ -326,11 +326,13 @@ class EventExtractor:
         on = art.published
         if trig.dep_ == "compound" and trig.head.pos_ == "NOUN":
             # "used its veto power", "Russia's veto threat": the phrase's head carries the roles
+            to = trig.head.head
+            resorted = trig.head.dep_ == "pobj" and to.lower_ == "to" and lemma(to.head) == "resort"
             if trig.head.lemma_.lower() in CAPABILITY_NOUNS and (clause_of_head := clause_verb(trig.head)):
                 if lemma(clause_of_head) not in USE_VERBS:
                     return None  # "has veto power" is a capability, not an act
-            elif trig.head.lemma_.lower() in CAPABILITY_NOUNS:
-                return None
+            elif trig.head.lemma_.lower() in CAPABILITY_NOUNS and not resorted:
+                return None  # ("resorted to its veto power" is its use)
             trig = trig.head
             clause = clause_verb(trig)
             status, tense = status_of(trig, clause)
@@ -473,6 +475,7 @@ class EventExtractor:
 
     def _merge(self, art: Article, drafts: list[Draft], headline_end: int = 0) -> list[Event]:
         """The article's events: compatible drafts merged; ``headline_end``: where the lead begins."""
+        drafts = _without_summaries(drafts)
         groups: list[list[Draft]] = []
         for d in sorted(drafts, key=lambda d: d.start):
             for g in groups:
@@ -744,6 +747,28 @@ def _precision_rank(date: dates.Resolved | None) -> int:
 
 def _overlap(a: set[str], b: set[str]) -> bool:
     return not a or not b or bool(a & b)
+
+
+def _without_summaries(drafts: list[Draft]) -> list[Draft]:
+    """Drafts less the visits that sum up others: "Ministers of Malta, Pakistan and Finland to visit China"
+    over a lead telling each minister's own visit is those visits, not a joint one besides them."""
+
+    def codes(side: list[tuple[str, ActorMention]]) -> set[str]:
+        return {c for c, _ in side}
+
+    out = []
+    for d in drafts:
+        if d.type == "visit" and len(codes(d.agents)) > 1:
+            singles = {
+                next(iter(codes(e.agents)))
+                for e in drafts
+                if e is not d and e.type == "visit" and len(codes(e.agents)) == 1 and codes(e.agents) <= codes(d.agents)
+                and _overlap(codes(e.targets), codes(d.targets))
+            }  # fmt: skip
+            if len(singles) > 1:
+                continue
+        out.append(d)
+    return out
 
 
 def _compatible(a: Draft, b: Draft) -> bool:

@@ -371,7 +371,8 @@ class RoleFinder:
                 for c in g.children:
                     if c.dep_ == "prep" and c.lower_ == "with":
                         guests += [a for w in c.children if w.dep_ == "pobj" for a in self.np_actors(w, mentions, on)]
-            elif g.lemma_.lower() in GUEST_NOUNS or g.pos_ == "PROPN":
+            elif (g.lemma_.lower() in GUEST_NOUNS or g.pos_ == "PROPN") and g.lemma_.lower() not in HONOURS:
+                # ("will receive the Amilcar Cabral Medal, the highest honour of Guinea-Bissau": a thing)
                 guests += [a for a in self.np_actors(g, mentions, on) if a[1].kind != "seat"]
         hosts: list[tuple[str, ActorMention]] = []
         for h in host_heads:
@@ -619,6 +620,7 @@ class RoleFinder:
             return res
 
         if kind == "visit":
+            hosts: list[ActorMention] = []
             if pattern.place_preps:
                 # "met him in person in Addis Ababa": the place may hang on the first phrase
                 out += pobjs(trig, pattern.place_preps, NP_PREPS | pattern.place_preps)
@@ -632,9 +634,15 @@ class RoleFinder:
                         for a in self.np_actors(c, mentions, on)]  # fmt: skip
             elif trig.pos_ == "VERB":
                 for c in trig.children:
-                    if c.dep_ == "dobj":
-                        out += self.np_actors(c, mentions, on)
+                    # "visited the Ghanaian embassy in Abuja": a mission abroad is not its state's soil
+                    if c.dep_ == "dobj" and c.lemma_.lower() not in MISSIONS:
+                        found = self.np_actors(c, mentions, on)
+                        out += found
+                        # "visited President Buhari": a leader visited stands for the host state
+                        hosts += [m for _, m in found if m.kind == "person" and m.start == found[0][1].start]
                 out += pobjs(trig, {"to", "in"})
+                # "visited Buhari at the statehouse in Abuja": the city inside the "at" phrase
+                out += pobjs(trig, {"at"}, NP_PREPS | {"in"})
             else:
                 out += pobjs(trig, {"to", "in", "of"} if trig.lemma_.lower() == "tour" else {"to", "in"})
                 # "a tour that will take him to Qatar and Mexico"
@@ -642,7 +650,7 @@ class RoleFinder:
                         for a in pobjs(c, {"to"})]  # fmt: skip
                 if not out and clause is not None:
                     out += pobjs(clause, {"to", "in"})
-            return [(c, m) for c, m in out if m.kind != "person"], 1.0
+            return [(c, m) for c, m in out if m.kind != "person" or m in hosts], 1.0
         if kind == "expulsion":
             passive = any(c.dep_ in {"nsubjpass", "auxpass", "agent"} for c in trig.children) or (
                 trig.tag_ == "VBN" and trig.dep_ in {"acl", "amod"}
@@ -725,6 +733,31 @@ LIST_GAP_RE = re.compile(r"\s*(?:,|,?\s+and|,?\s+or|;)\s+(?:the\s+)?")
 TITLED_GAP_RE = re.compile(r"(?:'s|’s)?\s+")
 
 
+# what a leader receives that is not a guest
+HONOURS = frozenset(
+    {
+        "medal",
+        "award",
+        "prize",
+        "order",
+        "honour",
+        "honor",
+        "degree",
+        "doctorate",
+        "decoration",
+        "key",
+        "letter",
+        "message",
+        "credential",
+        "credentials",
+        "delivery",
+        "shipment",
+    }
+)
+
+# a state's premises in another's capital
+MISSIONS = frozenset({"embassy", "consulate", "mission", "commission", "chancery", "residence"})
+
 # what a call is "on" or "over": "spoke on the phone with ...", "talked over a video link with ..."
 CALL_LINES = frozenset({"phone", "telephone", "line", "link", "videoconference", "video", "hotline"})
 
@@ -733,8 +766,8 @@ TITLE_FOR = frozenset({"minister", "secretary", "commissioner", "ministers", "se
 
 
 def _invited(verb: Token) -> Token | None:
-    """The guests a long "At the invitation of X, A, B and C pay visits" hangs on X as an apposition:
-    with no subject of its own, the verb's subject is the phrase after the host (None when not so)."""
+    """The guests a long "At the invitation of X, A, B and C pay visits" hangs on the host X (as an
+    apposition or a conjunct): with no subject of its own, the verb's subject is the phrase after the host."""
     if verb.dep_ != "ROOT":
         return None
     for prep in verb.children:
@@ -745,7 +778,8 @@ def _invited(verb: Token) -> Token | None:
                 continue
             for w in invitation.subtree:
                 edge = w.left_edge.i
-                if w.dep_ == "appos" and w.i < verb.i and edge > 0 and w.doc[edge - 1].text == ",":
+                # the host's apposition or, read as a list with the host, its conjunct after a comma
+                if w.dep_ in {"appos", "conj"} and w.i < verb.i and edge > 0 and w.doc[edge - 1].text == ",":
                     return w
     return None
 
