@@ -95,6 +95,11 @@ TWO_SIDES_RE = re.compile(
 # "This is President Ruto's first visit to Ethiopia": the visit the article is telling
 THIS_IS_RE = re.compile(r"\s*(?:This|It) (?:is|was|marks|marked) (?:[\w'’.-]+ ){1,4}(?:visit|trip|tour)\b")
 ALSO_RE = re.compile(r"\balso\b", re.IGNORECASE)
+# "X and Y on Monday reviewed ties. This came in a phone call between the two leaders": the same exchange
+THIS_CAME_RE = re.compile(
+    r"\s*(?:This|That|It|These|The (?:talks?|discussions?|exchanges?|remarks?)) "
+    r"(?:came|took place|happened|was held|were held) (?:in|during|through|via|over|on)\b"
+)
 EARLIER_ONE_RE = re.compile(r"\b(?:previous(?:ly)?|earlier|prior|last time|first time|once again|again)\b", re.I)
 ANNOUNCED_BEFORE_RE = re.compile(r"\b(?:announc|confirm|order|declar|unveil)\w*\s+(?:on\s+)?$", re.I)
 ANNOUNCED_AFTER_RE = re.compile(r",?\s+(?:the|its|their|an?|his|her)\s+(?:[\w-]+\s+){0,2}")
@@ -127,6 +132,8 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
     exprs: list[dates.TimeExpr], tense: dates.Tense, pattern: Pattern,
 ) -> tuple[dates.Resolved | None, DateBasis]:  # fmt: skip
     pub = art.published
+    if tense is None and trig.pos_ == "NOUN" and (verb := governing_verb(trig)) is not None and verb.tag_ == "VBD":
+        tense = "past"  # "the talks built on a phone call in March": the clause's past places the call
     own = [e for e in exprs if sent.start <= e.start and e.end <= sent.end and not in_dateline(art.text, e)
            and not DEADLINE_RE.search(art.text, max(0, e.start - 16), e.start)]  # fmt: skip
     if tense == "future":
@@ -458,14 +465,22 @@ def also_date(art: Article, sents: list[Sentence], sent: Sentence, own: list[dat
     """
     # ("Vajpayee, on the second day of his six-day visit, drove to ...", "This is Ruto's first visit to
     # Ethiopia": the day told just before)
-    continues = ALSO_RE.search(sent.text) or NTH_DAY_RE.search(sent.text) or THIS_IS_RE.match(sent.text)
+    continues = (ALSO_RE.search(sent.text) or NTH_DAY_RE.search(sent.text) or THIS_IS_RE.match(sent.text)
+                 or THIS_CAME_RE.match(sent.text))  # fmt: skip
     if own or not continues:
         return None
-    prev = previous(sents, sent)
-    if prev is None:
-        return None
-    days = [e for e in exprs if prev.start <= e.start and e.end <= prev.end and e.kind != "vague"
-            and not is_stamp(art.text, e) and not in_dateline(art.text, e)]  # fmt: skip
+    # the nearest of the two sentences before that names a date ("X on Monday reviewed ties. This came in
+    # a phone call. X also received a call from Y": Monday, for both calls)
+    days: list[dates.TimeExpr] = []
+    prev: Sentence | None = sent
+    for _ in range(2):
+        prev = previous(sents, prev) if prev is not None else None
+        if prev is None:
+            return None
+        days = [e for e in exprs if prev.start <= e.start and e.end <= prev.end and e.kind != "vague"
+                and not is_stamp(art.text, e) and not in_dateline(art.text, e)]  # fmt: skip
+        if days or not THIS_CAME_RE.match(prev.text):
+            break  # (only a "This came in ..." sentence is looked past)
     if len(days) != 1 or days[0].kind not in {"weekday", "absolute", "relative_day"}:
         return None
     res = dates.resolve(days[0], art.published, tense or "past", anchor_before(exprs, days[0].start, art.published))
