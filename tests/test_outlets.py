@@ -217,3 +217,24 @@ def test_a_national_agency_abroad_speaks_of_its_own_leaders(pipeline: Pipeline) 
     wire = "PARIS, May 6 (Reuters) - The prime minister flew to Berlin on Monday for talks with the German chancellor."
     assert visits(national) == {(("PAK",), ("FRA",))}
     assert visits(wire) == {(("FRA",), ("DEU",))}
+
+
+def test_lines_a_mailer_wrapped_are_rejoined() -> None:
+    """A forwarded e-mail wraps its lines at a fixed width and marks each soft break with a trailing space:
+    the sentences come back whole, through the generic extractor, while short lines keep their breaks."""
+    text = (
+        "From: a reader \n"
+        "Subject: fwd news\n\n"
+        "The Foreign Ministry of Ecuador said on Monday that it had declared the \n"
+        "ambassador of Mexico persona non grata and ordered him to leave the country \n"
+        "within 72 hours over remarks about the election campaign in Quito, officials \n"
+        "added later in the day.\n"
+    )
+    cleaned = clean_text(text)
+    assert "declared the ambassador of Mexico persona non grata and ordered him to leave the country within" in cleaned
+    assert cleaned.startswith("From: a reader \nSubject: fwd news")
+    assert clean_text("One stray space \nat a line's end.\n") == "One stray space \nat a line's end.\n"
+    (result,) = Pipeline().process_one(Page(content=text, published=dt.date(2024, 4, 3)))
+    assert [(e.type, e.agents, e.targets, e.date_start) for e in result.events] == [
+        ("expulsion", ("ECU",), ("MEX",), dt.date(2024, 4, 1))
+    ]

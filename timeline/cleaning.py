@@ -28,6 +28,29 @@ def is_boilerplate(line: str, extra: Iterable[re.Pattern[str]] = ()) -> bool:
     return bool(_BOILER_RE.match(s)) or any(r.search(s) for r in extra)
 
 
+# a line broken by a mailer or an archive at a fixed width, the break marked by a trailing space
+# ("format=flowed"): "... the Security Council today failed to \nadopt a resolution ..."
+_FLOWED_RE = re.compile(r"(?<=\S) \n(?=[^\s])")
+SOFT_WRAP_MIN = 50
+
+
+def unflow(text: str) -> str:
+    """Rejoin lines a mailer wrapped at a fixed width, when the text marks its soft breaks with a trailing
+    space (three or more of them: one stray space at a line's end is no sign of wrapping)."""
+    if len(_FLOWED_RE.findall(text)) < 3:
+        return text
+    lines = text.split("\n")
+    out = [lines[0]]
+    for line in lines[1:]:
+        prev = out[-1]
+        # a wrapped line runs near the width; a short one ending in a space is a caption or a title
+        if prev.endswith(" ") and len(prev) >= SOFT_WRAP_MIN and prev.strip() and line[:1].strip():
+            out[-1] = prev + line
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def join_broken_paragraphs(text: str) -> str:
     """Rejoin a paragraph split mid-sentence ("... This\\n\\nwill benefit ...")."""
     paras = re.split(r"\n\s*\n", text)
@@ -81,8 +104,8 @@ def clean_text(text: str, extra: Iterable[re.Pattern[str]] = ()) -> str:
     """``text`` without furniture lines, lists of other stories and leftover block tags, with broken
     paragraphs rejoined."""
     extra = list(extra)
-    text = _BLOCK_TAG_RE.sub("\n\n", text)
-    lines = drop_other_stories(text.replace("\r\n", "\n").split("\n"))
+    text = unflow(_BLOCK_TAG_RE.sub("\n\n", text).replace("\r\n", "\n"))
+    lines = drop_other_stories(text.split("\n"))
     lines = [line for line in lines if not is_boilerplate(line, extra)]
     return join_broken_paragraphs("\n".join(lines)).strip() + "\n"
 

@@ -201,7 +201,10 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
             e = replace(e, offset=-e.offset)
         anchor = anchor_before(exprs, e.start, pub)
         base = pub
-        if e.kind == "relative_day" and e.modifier == "now":
+        opening = opening_day(art, exprs, e.start) if e.kind == "relative_day" and e.modifier == "now" else None
+        if opening is not None:
+            base = opening  # "25 March 2004 – The Security Council today ...": the paragraph's own day
+        elif e.kind == "relative_day" and e.modifier == "now":
             # "Today, the Prime Minister spoke with ...": on a page of readouts, today is the item's own date line
             lines = date_lines(art.text)
             if lines:
@@ -339,6 +342,16 @@ def dispatch_day(art: Article, exprs: list[dates.TimeExpr]) -> dates.Resolved | 
             if res.start is not None and 0 < (art.published - res.start).days <= 3:
                 return replace(res, text="dateline")
             return None
+    return None
+
+
+def opening_day(art: Article, exprs: list[dates.TimeExpr], pos: int) -> dt.date | None:
+    """The full date opening the line that holds ``pos`` as a dispatch date ("25 March 2004 – The Council
+    today ..."), or None: a press release's "today" is that day, not the day the page was saved."""
+    line_start = art.text.rfind("\n", 0, pos) + 1
+    for e in exprs:
+        if line_start <= e.start < pos and e.year is not None and e.day is not None and in_dateline(art.text, e):
+            return dates.resolve(e, art.published).start
     return None
 
 

@@ -324,6 +324,17 @@ class EventExtractor:
         clause = clause_verb(trig)
         status, tense = status_of(trig, clause)
         on = art.published
+        # "The Council today failed to adopt the text, with the United States vetoing it": an absolute
+        # clause happens when, and as surely as, the sentence's main clause
+        absolute = (
+            trig.tag_ == "VBG"
+            and trig.dep_ == "pcomp"
+            and trig.head.lower_ == "with"
+            and any(c.dep_ == "nsubj" for c in trig.children)
+        )
+        main = doc[trig.i].sent.root if absolute else None
+        if main is not None and main.pos_ in {"VERB", "AUX"}:
+            status, tense = status_of(main, None)
         if trig.dep_ == "compound" and trig.head.pos_ == "NOUN":
             # "used its veto power", "Russia's veto threat": the phrase's head carries the roles
             to = trig.head.head
@@ -461,7 +472,8 @@ class EventExtractor:
         if pattern.type in {"visit", "expulsion"} and not targets:
             confidence *= 0.85
 
-        date, basis = event_date(art, sents, sent, doc, trig, clause, exprs, tense, pattern)
+        dated_by = main if main is not None and main.pos_ in {"VERB", "AUX"} else clause
+        date, basis = event_date(art, sents, sent, doc, trig, dated_by, exprs, tense, pattern)
         if date and date.start and art.published and date.start > art.published and status == "occurred":
             status = "planned"
         start = sent.start
