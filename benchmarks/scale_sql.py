@@ -112,7 +112,10 @@ def store_call(store: Store, path: str) -> Callable[[], object]:
         end=one("end"),
         types=qs.get("type"),
         actor=qs.get("actor"),
+        agent=qs.get("agent"),
+        target=qs.get("target"),
         q=one("q"),
+        sort=one("sort") or "asc",
         limit=int(one("limit") or 100),
         cursor=one("cursor"),
     )
