@@ -238,3 +238,20 @@ def test_lines_a_mailer_wrapped_are_rejoined() -> None:
     assert [(e.type, e.agents, e.targets, e.date_start) for e in result.events] == [
         ("expulsion", ("ECU",), ("MEX",), dt.date(2024, 4, 1))
     ]
+
+
+def test_a_headline_names_the_home_of_an_unnamed_government() -> None:
+    """With no outlet or dateline to tell it, the state a headline opens with is the one whose
+    "Federal Government" the story speaks of."""
+    text = (
+        "Canada expels Nicaraguan envoy\n\n"
+        "The Federal Government has expelled Nicaragua's top diplomat over the arrest of two priests, "
+        "the foreign minister told reporters on Tuesday.\n"
+    )
+    (result,) = Pipeline().process_one(Page(content=text, published=dt.date(2024, 6, 5)))
+    assert [(e.type, e.agents, e.targets, e.date_start) for e in result.events] == [
+        ("expulsion", ("CAN",), ("NIC",), dt.date(2024, 6, 4))
+    ]
+    headline_free = text.split("\n\n", 1)[1]
+    (result,) = Pipeline().process_one(Page(content=headline_free, published=dt.date(2024, 6, 5)))
+    assert list(result.events) == []

@@ -50,7 +50,8 @@ BLOCKED_RE = re.compile(r"\b(?:blocked|vetoed|killed|sank|struck down)\b", re.IG
 VOTE_RE = re.compile(r"\bvot(?:e|es|ed|ing)\b", re.IGNORECASE)
 # "ISLAMABAD, May 14 (APP):", "PUTRAJAYA, Aug 24 —": a dateline's date is the report's, not the event's
 DATE_DASH_RE = re.compile(r"\s*(?:--|—|–)\s*")
-DATELINE_TAIL_RE = re.compile(r"\.?\s*(?:\([A-Za-z .]+\)|/[A-Za-z]+/)?(?:\s*(?::|—|–|--?)\s|(?<=[)/])\s+(?=[A-Z]))")
+AGENCY_TAIL_RE = re.compile(r"\s*\([A-Za-z .]{2,30}\)\s*(?::|—|–|--?|_)?\s")
+DATELINE_TAIL_RE = re.compile(r"\.?\s*(?:\([A-Za-z .]+\)|/[A-Za-z]+/)?(?:\s*(?::|—|–|--?|_)\s|(?<=[)/])\s+(?=[A-Z]))")
 DATELINE_HEAD_RE = re.compile(
     r"(?:^|\n)(?:date \S+\s+)?(?:[,;]\s*)?[A-Z][A-Za-z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z ]{1,30})?,?\s*$"
 )
@@ -234,6 +235,8 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
     if also is not None:
         return also, "anchor"
     node = clause or trig
+    if in_clause is not None:
+        node = in_clause  # "During a phone call, the two leaders discussed ...": the clause tells the news
     # "Ghana is to expel four diplomats": the infinitive's clause is the "is" it hangs on
     to_be = node.tag_ == "VB" and node.dep_ == "xcomp" and lemma(node.head) == "be"
     top = node.head if to_be else node
@@ -358,8 +361,12 @@ def opening_day(art: Article, exprs: list[dates.TimeExpr], pos: int) -> dt.date 
 def in_dateline(text: str, expr: dates.TimeExpr) -> bool:
     """Whether ``expr`` is the date of a wire dateline ("ISLAMABAD, May 14 (APP):", "Jul 29--")."""
     line_start = text.rfind("\n", 0, expr.start) + 1
-    if not text[line_start : expr.start].strip() and DATE_DASH_RE.match(text, expr.end):
-        return True  # "Jul 29--Peru is withdrawing ...": a dispatch's date opening its line
+    if not text[line_start : expr.start].strip() and (
+        DATE_DASH_RE.match(text, expr.end) or AGENCY_TAIL_RE.match(text, expr.end)
+    ):
+        # "Jul 29--Peru is withdrawing ...", "Thursday, 2 September 2021 (YJC)_ During a call ...": a
+        # dispatch's date opening its line
+        return True
     return bool(
         DATELINE_TAIL_RE.match(text, expr.end) and DATELINE_HEAD_RE.search(text[max(0, expr.start - 80) : expr.start])
     )
@@ -612,6 +619,15 @@ def ends_it(trig: Token, clause: Token | None) -> bool:
     return verb is not None and verb is not trig and lemma(verb) in ENDING_VERBS
 
 
+def _takes_place(verb: Token) -> bool:
+    """ "took place", "was held", "happened": a verb that only says when and where its subject was."""
+    if lemma(verb) in {"happen", "occur"}:
+        return True
+    if lemma(verb) == "take":
+        return any(c.lower_ == "place" for c in verb.children)
+    return lemma(verb) == "hold" and any(c.dep_ == "auxpass" for c in verb.children)
+
+
 def lead_sentence(sents: list[Sentence]) -> Sentence | None:
     """The article's first real sentence (see ``is_lead``), or None."""
     return next((s for s in sents if is_lead(sents, s)), None)
@@ -663,7 +679,8 @@ def governs(doc: Doc, offset: int, expr: dates.TimeExpr, trig: Token, clause: To
     if trig.dep_ == "acl" and lemma(trig.head) in DECISION_NOUNS:
         owners.add(trig.head.i)
     # "a state visit to Thailand, which is scheduled for January 18-21": the parser may hang the clause on the host
-    owners |= {t.i for t in trig.subtree if t.dep_ == "relcl" and lemma(t) in SCHEDULING
+    # ("the state visit of the president to Tajikistan, which took place on May 10-11")
+    owners |= {t.i for t in trig.subtree if t.dep_ == "relcl" and (lemma(t) in SCHEDULING or _takes_place(t))
                and any(c.lower_ in {"which", "that"} for c in t.children)}  # fmt: skip
     # "Xi's visit, which began on Monday", "a two-day visit starting Monday": an aspectual clause dates its noun
     owners |= {c.i for c in trig.children if c.dep_ in {"relcl", "acl"} and lemma(c) in ASPECTUAL}

@@ -191,7 +191,7 @@ def article_context(art: Article, gaz: Gazetteer, found: list[ActorMention]) -> 
     # "LONDON, July 19 (BSS) - The prime minister arrived ...": a national agency abroad follows its own
     # leaders, so its unnamed titles are its state's; an international wire's are the place's
     agency = None if wire else outlet_state(art.source, None)
-    home = agency or filed_from or (None if wire else outlet_state(art.outlet, art.url))
+    home = agency or filed_from or (None if wire else outlet_state(art.outlet, art.url)) or headline_state(art, gaz)
     others = [m for m in found if m.kind in STATE_KINDS_FOR_QUALIFIER]
     qualified = []
     for m in found:
@@ -210,6 +210,22 @@ def article_context(art: Article, gaz: Gazetteer, found: list[ActorMention]) -> 
     bodies = frozenset(m.code() for m in found if m.kind == "org")
     places = tuple((m.start, m.code()) for m in found if m.kind in {"seat", "city"} and len(m.code()) == 3)
     return ArticleContext(home, tuple(qualified), home_named, filed_from, bodies, places)
+
+
+def headline_state(art: Article, gaz: Gazetteer) -> str | None:
+    """The state a headline opens with as its subject ("Australia expels Fiji diplomat"), or None.
+
+    The last resort for an article's home, when neither outlet nor dateline tells it: the story's
+    "Federal Government" is then most likely the headline's actor.
+    """
+    if not art.title:
+        return None
+    title = re.sub(r"^(?:the\s+)", "", art.title.strip(), flags=re.IGNORECASE)
+    first = next(iter(gaz.find(title)), None)
+    if first is None or first.start != 0 or first.kind not in {"state", "seat", "demonym"}:
+        return None
+    code = first.code(art.published)
+    return code if len(code) == 3 else None
 
 
 def resolve_titles(text: str, found: list[ActorMention], ctx: ArticleContext, offset: int = 0) -> list[ActorMention]:

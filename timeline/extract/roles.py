@@ -768,7 +768,7 @@ TITLE_FOR = frozenset({"minister", "secretary", "commissioner", "ministers", "se
 def _invited(verb: Token) -> Token | None:
     """The guests a long "At the invitation of X, A, B and C pay visits" hangs on the host X (as an
     apposition or a conjunct): with no subject of its own, the verb's subject is the phrase after the host."""
-    if verb.dep_ != "ROOT":
+    if verb.dep_ not in {"ROOT", "ccomp"}:  # (a lead under "..., the press service reported")
         return None
     for prep in verb.children:
         if prep.dep_ != "prep" or prep.lower_ not in {"at", "upon", "on"} or prep.i > verb.i:
