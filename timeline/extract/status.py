@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from timeline.extract import dates
-from timeline.extract.syntax import has_time, lemma, preceded_by
+from timeline.extract.syntax import lemma, preceded_by
 
 # Words whose open complement is not (yet) an event: "threatened to expel", "offered to visit".
 HYPOTHETICAL_HEADS = frozenset({
@@ -74,9 +74,21 @@ def status_of(trig: Token, clause: Token | None) -> tuple[str, dates.Tense]:
     if node.dep_ == "ccomp" and lemma(node.head) in DEMAND_HEADS:
         return "hypothetical", None  # "demanded that Oslo recall its ambassador": asked for, not done
     if lowers & MODALS:
-        reported = node.dep_ == "ccomp" and node.head.lemma_.lower() in REPORTING_VERBS
-        if lowers & MODALS == {"would"} and reported and has_time(node):
-            return "planned", "future"  # "the Kremlin said Putin would visit Turkey in August"
+        told = node.head if node.dep_ == "conj" and node.head.dep_ == "ccomp" else node  # "had noted ... and would"
+        reported = told.dep_ == "ccomp" and told.head.lemma_.lower() in REPORTING_VERBS
+        scope = told.head.subtree if reported else node.subtree  # ("if" may hang on the reporting verb)
+        conditional = (
+            any(c.dep_ == "mark" and c.lower_ in {"if", "unless"} for c in scope)
+            or any(lemma(n) in HYPOTHETICAL_HEADS for n in chain[1:])
+            # "would veto any such resolution": a stance on whatever comes, not a step decided; a veto
+            # said to be coming is a threat until the vote
+            or any(d.dep_ == "det" and d.lower_ in {"any", "every"} for o in node.children for d in o.children)
+            or lemma(trig) == "veto"
+        )
+        if lowers & MODALS == {"would"} and reported and not conditional:
+            # "the Kremlin said Putin would visit Turkey in August", "the ministry said it had taken note
+            # of the decision and would recall its ambassador": the future of a past report, a plan
+            return "planned", "future"
         return "hypothetical", None
     # "In a phone call, Putin and Xi agreed to deepen ties": what the speakers plan in the call is not the call
     adjunct = trig.dep_ == "pobj" and trig.head.lower_ in {"in", "during"} and trig.head.dep_ == "prep"
