@@ -19,7 +19,7 @@ GOLD = {
     for split in ("test", "dev")
 }
 DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
-CODE = re.compile(r"[A-Z]{2,5}")
+CODE = re.compile(r"[A-Z]{2,8}")  # states (3), bodies (UN, NATO, ECOWAS, CARICOM)
 
 
 def test_every_article_is_labelled_with_its_provenance() -> None:
