@@ -150,6 +150,14 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
     if not attached and node.dep_ == "conj" and node.head.pos_ in {"VERB", "AUX"} and shares_subject:
         # "sent home Kenya's ambassador on Thursday and recalled its own envoy": one day for both verbs
         attached = [e for e in own if governs(doc, sent.start, e, node.head, None)]
+        # (the parser may join the second verb to the first one's infinitive: "ordered X to leave and recalled")
+        sibling = node.head.head if node.head.dep_ == "xcomp" else node.head
+        if not attached and sibling.tag_ == node.tag_:
+            # "one day after Bahrain ordered the envoy to leave and recalled its own ambassador": however
+            # the first verb is dated, the second (same subject, same tense) is dated alike
+            first, basis = event_date(art, sents, sent, doc, sibling, None, exprs, tense, pattern)
+            if first is not None and first.start is not None:
+                return first, basis
     in_call = trig.pos_ == "NOUN" and trig.dep_ == "pobj" and trig.head.lower_ in ADJUNCT_PREPS
     in_clause = governing_verb(trig) if in_call and not attached else None
     if in_clause is not None:
