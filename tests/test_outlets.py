@@ -255,3 +255,17 @@ def test_a_headline_names_the_home_of_an_unnamed_government() -> None:
     headline_free = text.split("\n\n", 1)[1]
     (result,) = Pipeline().process_one(Page(content=headline_free, published=dt.date(2024, 6, 5)))
     assert list(result.events) == []
+
+
+def test_runs_of_spaces_inside_a_line_are_one_space() -> None:
+    """A double space splits spaCy's parse of a sentence (a whitespace token between a list and its
+    head); cleaning leaves one, and keeps indentation and line ends as they were."""
+    assert clean_text("  The decision by three  Gulf states  to recall envoys.\n") == (
+        "The decision by three Gulf states to recall envoys.\n"
+    )
+    text = (
+        "Qatar regretted the decision by three  GCC countries, Saudi Arabia, the UAE and Bahrain, to withdraw "
+        "their ambassadors from Doha.\n"
+    )
+    (result,) = Pipeline().process_one(Page(content=text, published=dt.date(2014, 3, 6)))
+    assert sorted(e.agents for e in result.events) == [("ARE",), ("BHR",), ("SAU",)]

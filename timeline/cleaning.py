@@ -32,6 +32,7 @@ def is_boilerplate(line: str, extra: Iterable[re.Pattern[str]] = ()) -> bool:
 # ("format=flowed"): "... the Security Council today failed to \nadopt a resolution ..."
 _FLOWED_RE = re.compile(r"(?<=\S) \n(?=[^\s])")
 SOFT_WRAP_MIN = 50
+_INNER_SPACES_RE = re.compile(r"(?<=\S)[ \t]{2,}(?=\S)")
 
 
 def unflow(text: str) -> str:
@@ -105,6 +106,8 @@ def clean_text(text: str, extra: Iterable[re.Pattern[str]] = ()) -> str:
     paragraphs rejoined."""
     extra = list(extra)
     text = unflow(_BLOCK_TAG_RE.sub("\n\n", text).replace("\r\n", "\n"))
+    # runs of spaces inside a line (a justified column, a pasted table) split a sentence's parse in two
+    text = _INNER_SPACES_RE.sub(" ", text)
     lines = drop_other_stories(text.split("\n"))
     lines = [line for line in lines if not is_boilerplate(line, extra)]
     return join_broken_paragraphs("\n".join(lines)).strip() + "\n"
