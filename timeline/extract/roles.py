@@ -309,6 +309,8 @@ class RoleFinder:
         # "received a phone call Tuesday from Sisi": the parser may hang the caller on the receiving verb
         receiving = node is not trig and node.lemma_.lower() in {"receive", "get", "take", "accept", "answer"}
         for c in node.children:
+            if c.i > 0 and c.nbor(-1).lower_ in {"aside", "apart"}:
+                continue  # "Aside from Obama, Rousseff received a call from ...": not a party to this call
             if c.dep_ in {"prep", "dative"} and (c.lower_ in {"with", "to"} or (receiving and c.lower_ == "from")):
                 found += [
                     a for g in c.children if g.dep_ == "pobj" for a in self.np_actors(g, mentions, on, preps=preps)
@@ -574,6 +576,10 @@ class RoleFinder:
             if prev is not None:
                 earlier = self.gaz.find(prev.text, titles=True)
                 pool = [m for m in earlier if (m.kind == "person") == personal and m.kind != "title"]
+                if pool and personal and tok.dep_ in SUBJECTS:
+                    # "Sharif received calls from Raisi. Earlier, he also received a call from Erdogan": a
+                    # subject pronoun opening a sentence continues the one before it, whose subject leads it
+                    return [(pool[0].code(on), pool[0])]
                 if not pool and personal:
                     # "The Kenyan president arrived in Kampala ... He will then leave for Kigali"
                     pool = [m for m, t in pairwise(earlier) if m.kind in {"demonym", "state"}
