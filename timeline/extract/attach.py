@@ -239,7 +239,10 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
     later = same_happening_date(art, sents, sent, exprs, pattern.type, tense)
     if later is not None:
         return later, "context"
-    also = also_date(art, sents, sent, own, exprs, tense)
+    verb = clause or trig
+    # "Pakistan had also expelled an Indian staffer": a past perfect tells of before, not the same day
+    before_then = verb.tag_ == "VBN" and any(c.dep_ == "aux" and c.lower_ == "had" for c in verb.children)
+    also = None if before_then else also_date(art, sents, sent, own, exprs, tense)
     if also is not None:
         return also, "anchor"
     node = clause or trig
