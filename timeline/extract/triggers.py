@@ -251,10 +251,21 @@ def matches(pattern: Pattern, token: Token) -> bool:
     if pattern.governors and not (
         token.dep_ in {"dobj", "nsubjpass"}
         and token.head.lemma_.lower() in pattern.governors
-        and not any(c.dep_ == "prep" and c.lower_ in {"for", "on"} for c in token.children)
+        and not any(c.dep_ == "prep" and c.lower_ in {"for", "on"} and not _dated(c) for c in token.children)
     ):
         return False  # "took a call from", not "a call for calm" or "made a call on Israel to ..."
     return not (pattern.persona_non_grata and not PERSONA_NON_GRATA_RE.search(token.sent.text))
+
+
+DATE_WORD_RE = re.compile(
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|may|june|july|august|september|"
+    r"october|november|december|\d{1,2}(?:st|nd|rd|th)?"
+)
+
+
+def _dated(prep: Token) -> bool:
+    """A prepositional phrase that is a date ("on Tuesday", "on 4 May"): it says when, not about what."""
+    return any(g.dep_ == "pobj" and DATE_WORD_RE.fullmatch(g.lower_) for g in prep.children)
 
 
 # Words that put two speakers in one room: "spoke with Xi" is a phone call only without them.
