@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from timeline.extract.actors import build_gazetteer, gazetteer, people_files, trie_pattern
+from timeline.extract.actors import build_gazetteer, fold, gazetteer, people_files, trie_pattern
 
 CODES = ["FRA", "DEU", "GHA", "BRA", "IND", "PAK", "KOR", "EGY", "SAU", "TUR"]
 OFFICES = ["President", "Prime Minister", "Foreign Minister", "Crown Prince", "Speaker"]
@@ -64,8 +64,9 @@ def test_every_people_file_is_read_curated_first(data_dir: Path) -> None:
 
 def test_extra_people_are_found_and_dated(data_dir: Path) -> None:
     gaz = build_gazetteer(data_dir)
-    (m,) = gaz.find("Ama Quartey flew to Lagos.")
+    m, lagos = gaz.find("Ama Quartey flew to Lagos.")
     assert m.kind == "person" and m.code(dt.date(2020, 5, 1)) == "GHA"
+    assert (lagos.kind, lagos.code()) == ("city", "NGA")
     assert [x.code() for x in gaz.find("Speaker Kofi Mensah-Larbi spoke.")] == ["GHA"]
 
 
@@ -124,3 +125,64 @@ def test_ambiguous_surnames_from_generated_lists_are_dropped(data_dir: Path) -> 
     # the curated "Lavrov" stays Russia's; the generated namesake keeps his full name
     assert {e.code for e in gaz.lookup("Lavrov")} == {"RUS"}
     assert gaz.lookup("Ivan Lavrov")[0].code == "BLR"
+
+
+def _city_rows() -> list[tuple[str, list[str]]]:
+    text = resources.files("timeline.data").joinpath("countries.tsv").read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return [(code, names.split("|")) for code, kind, names in rows if kind == "city"]
+
+
+def test_every_city_name_names_one_state_and_nothing_else(tmp_path: Path) -> None:
+    """A city resolves a visit's host: a name shared with another state or another kind of entry misplaces events."""
+    rows = _city_rows()
+    owners: dict[str, set[str]] = {}
+    for code, names in rows:
+        for name in names:
+            owners.setdefault(fold(name), set()).add(code)
+    assert {name: codes for name, codes in owners.items() if len(codes) > 1} == {}
+    gaz = gazetteer()
+    wrong = {n: [(e.kind, e.code) for e in gaz.lookup(n)] for code, names in rows for n in names
+             if {(e.kind, e.code) for e in gaz.lookup(n)} != {("city", code)}}  # fmt: skip
+    assert wrong == {}
+    # the loader silently drops a person's alias that a place takes: build without cities to see those clashes too
+    src = resources.files("timeline.data")
+    for item in src.iterdir():
+        if item.name.endswith(".tsv"):
+            lines = item.read_text(encoding="utf-8").splitlines()
+            kept = [line for line in lines if item.name != "countries.tsv" or "\tcity\t" not in line]
+            (tmp_path / item.name).write_text("\n".join(kept) + "\n", encoding="utf-8")
+    bare = build_gazetteer(tmp_path)
+    clashes = {n: [(e.kind, e.code) for e in bare.lookup(n)] for _, names in rows for n in names if bare.lookup(n)}
+    assert clashes == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "city", "code"),
+    [
+        ("The president arrived in Lahore on Monday.", "Lahore", "PAK"),
+        ("The two leaders met at Bogor Palace.", "Bogor", "IDN"),
+        ("She landed in Entebbe for talks.", "Entebbe", "UGA"),
+        ("An informal summit at Mahabalipuram ended.", "Mahabalipuram", "IND"),
+        ("The minister flew to Tongatapu.", "Tongatapu", "TON"),
+        ("Talks resumed in Cancún.", "Cancún", "MEX"),
+        ("A peace conference at the Burgenstock resort.", "Burgenstock", "CHE"),
+        ("He toured Port Harcourt.", "Port Harcourt", "NGA"),
+        ("A pilgrimage to Santiago de Compostela.", "Santiago de Compostela", "ESP"),
+    ],
+)
+def test_non_capital_cities_resolve_to_their_state(text: str, city: str, code: str) -> None:
+    assert [(m.text, m.code()) for m in gazetteer().find(text) if m.kind == "city"] == [(city, code)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nice weather greeted the delegation.",  # a common word
+        "Defence Minister Florence Parly spoke.",  # a given name
+        "The bill passed the Lok Sabha.",  # "Sabha" (Libya) inside an Indian chamber's name
+        "Officials in Hyderabad and Valencia",  # cities of two states each
+    ],
+)
+def test_ambiguous_names_are_not_cities(text: str) -> None:
+    assert [m.text for m in gazetteer().find(text) if m.kind == "city"] == []
