@@ -241,6 +241,8 @@ class RoleFinder:
                     found += self.np_actors(c, mentions, on)
         else:
             subj = self.subject(trig)
+            if subj is not None and pattern.type == "visit" and subj.lemma_.lower() in NOT_ENVOYS_ABROAD:
+                subj = None  # "the Vietnam World Cup team arrived in Auckland": a team's trip, no state's visit
             if subj is not None:
                 if subj.lower_ in {"it", "they", "he", "she"} or subj.pos_ == "PRON":
                     found += self.pronoun(subj, mentions, sents, sent, on)
@@ -758,6 +760,29 @@ HONOURS = frozenset(
         "credentials",
         "delivery",
         "shipment",
+    }
+)
+
+# travellers whose arrival abroad is no state's visit
+NOT_ENVOYS_ABROAD = frozenset(
+    {
+        "team",
+        "squad",
+        "club",
+        "side",
+        "player",
+        "athlete",
+        "fan",
+        "tourist",
+        "student",
+        "pilgrim",
+        "troupe",
+        "orchestra",
+        "band",
+        "choir",
+        "crew",
+        "climber",
+        "runner",
     }
 )
 
