@@ -320,6 +320,10 @@ class RoleFinder:
         if trig.pos_ == "NOUN" and trig.dep_ == "pobj" and trig.head.lower_ in {"in", "during", "via", "over", "by"}:
             # "held a discussion with the Saudi minister via a phone call": the partner is the clause's
             verb = governing_verb(trig)
+            if verb is not None and lemma(verb) in TELLING_VERBS:
+                # "Hu told Obama in a phone call that ...": the one told is on the line
+                told = [c for c in verb.children if c.dep_ in {"dobj", "dative"}]
+                found += [a for c in told for a in self.np_actors(c, mentions, on)]
             for o in (verb, *(c for c in verb.children if c.dep_ == "dobj")) if verb is not None else ():
                 found += [a for c in o.children if c.dep_ == "prep" and c.lower_ == "with"
                           for g in c.children if g.dep_ == "pobj" for a in self.np_actors(g, mentions, on)]  # fmt: skip
@@ -339,9 +343,13 @@ class RoleFinder:
                 if c.dep_ == "dobj" or (c.dep_ == "oprd" and c.pos_ == "PROPN"):
                     found += self.np_actors(c, mentions, on, preps=preps)
                 # "spoke on the phone with President Trump": the parser may hang "with" on the phone
+                # ("spoke about these issues on the phone with ...": or the phone on the topic)
                 if c.dep_ == "prep":
-                    lines = [g for g in c.children if g.dep_ == "pobj" and g.lemma_.lower() in CALL_LINES]
-                    withs = [w for line in lines for w in line.children if w.dep_ == "prep" and w.lower_ == "with"]
+                    objs = [g for g in c.children if g.dep_ == "pobj"]
+                    objs += [g for o in objs for p in o.children if p.dep_ == "prep" for g in p.children
+                             if g.dep_ == "pobj"]  # fmt: skip
+                    on_line = any(g.lemma_.lower() in CALL_LINES for g in objs)
+                    withs = [w for o in objs if on_line for w in o.children if w.dep_ == "prep" and w.lower_ == "with"]
                     found += [a for w in withs for g in w.children if g.dep_ == "pobj"
                               for a in self.np_actors(g, mentions, on)]  # fmt: skip
         return found
@@ -448,8 +456,11 @@ class RoleFinder:
         """Bare surnames ("Kim") that refer back to a full name ("Kim Jong Un") earlier in the article."""
         by_part: dict[str, ActorMention] = {}
         for m in earlier:
-            for part in {m.text.split()[0], m.text.split()[-1]}:
-                if len(part) > 2 and part[0].isupper():
+            first, last = m.text.split()[0], m.text.split()[-1]
+            for part in {first, last}:
+                # ("Hu" after "Hu Jintao": a two-letter family name leads its name; "Al", "De" do not)
+                short_ok = part is first and len(part) == 2 and part.istitle() and part not in NAME_PARTICLES
+                if (len(part) > 2 or short_ok) and part[0].isupper():
                     by_part[part] = m
         taken = [(m.start, m.end) for m in found]
         out = []
@@ -740,6 +751,28 @@ SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 LIST_GAP_RE = re.compile(r"\s*(?:,|,?\s+and|,?\s+or|;)\s+(?:the\s+)?")
 TITLED_GAP_RE = re.compile(r"(?:'s|’s)?\s+")
 
+
+# verbs whose object is the one spoken to ("told Obama in a phone call")
+TELLING_VERBS = frozenset(
+    {
+        "tell",
+        "assure",
+        "urge",
+        "inform",
+        "congratulate",
+        "thank",
+        "ask",
+        "invite",
+        "brief",
+        "warn",
+        "promise",
+        "reassure",
+        "update",
+    }
+)
+
+# two-letter name parts that are particles, not family names
+NAME_PARTICLES = frozenset({"Al", "El", "Da", "De", "Di", "Du", "La", "Le", "Ba", "Mr", "Dr", "St", "Mc", "Ab", "Bu"})
 
 # what a leader receives that is not a guest
 HONOURS = frozenset(

@@ -214,6 +214,8 @@ def matches(pattern: Pattern, token: Token) -> bool:
     # "spoke by phone", "exchanged views over the phone" (the parser may hang the phrase on the object)
     # (or on a coordinated object: "discussed the visit and the situation over phone")
     near = [*token.children, *(g for c in token.children if c.dep_ in {"dobj", "conj"} for g in c.children)]
+    # ("spoke about these issues on the phone": or on the object of its preposition)
+    near += [g for c in token.children if c.dep_ == "prep" for o in c.children if o.dep_ == "pobj" for g in o.children]
     if pattern.by and not any(
         c.dep_ == "prep"
         and c.lower_ in {"by", "over", "on", "via"}
