@@ -24,6 +24,7 @@ OTHER_HAPPENINGS = frozenset({
     "massacre", "attack", "election", "referendum", "bombing", "shooting", "coup", "invasion", "incident",
     "killing", "murder", "poisoning", "explosion", "protest", "crash", "raid", "strike", "war", "ceasefire",
     "arrest", "detention", "death", "assassination", "earthquake", "flood", "storm", "inauguration", "remark",
+    "refusal", "denial", "ban", "closure", "seizure", "downing", "sinking",
 })  # fmt: skip
 OTHER_HAPPENING_AFTER_RE = re.compile(rf"\s+(?:[\w-]+\s+)?(?:{'|'.join(sorted(OTHER_HAPPENINGS))})s?\b", re.I)
 ANNOUNCING_VERBS = frozenset({"announce", "confirm", "declare", "unveil"})
@@ -261,13 +262,16 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
     elif node.dep_ == "xcomp" and node.tag_ == "VB" and lemma(node.head) in CARRYING_VERBS:
         top = node = node.head  # "Morocco has decided to recall its ambassador": the decision is the news
     main_clause = top.dep_ in {"ROOT", "conj"} or (top.dep_ == "ccomp" and lemma(top.head) in LEAD_REPORTING)
-    news_tense = node.tag_ in {"VBZ", "VBP", "VBG", "VBN"} or to_be
+    # ("has \"temporarily\" recalled": a quote can make the tagger read the participle as a past tense)
+    has_aux = any(c.dep_ == "aux" and c.lower_ in {"has", "have"} for c in node.children)
+    news_tense = node.tag_ in {"VBZ", "VBP", "VBG", "VBN"} or to_be or (node.tag_ == "VBD" and has_aux)
     # an agency's dispatch tells today's news in the past tense: "ASTANA. KAZINFORM - Tokayev had a call with ..."
     line_start = art.text.rfind("\n", 0, sent.start) + 1
     if node.tag_ == "VBD" and (art.source is not None or wire_dateline(art.text[line_start : sent.end])):
         news_tense = True
     # a lead that dates something else ("according to a statement issued Tuesday") is not dated by the paper
-    dated_other = any(e.kind != "vague" and not other_happenings_date(doc, sent.start, e) for e in own)
+    dated_other = any(e.kind != "vague" and not other_happenings_date(doc, sent.start, e)
+                      and not _dates_subclause(doc, sent.start, e, node) for e in own)  # fmt: skip
     if pub and main_clause and is_lead(sents, sent) and news_tense and not dated_other:
         told = statement_day(art, sents, sent, exprs)
         if told is not None:
@@ -292,7 +296,7 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
                 return with_duration(told, sent.text, ends_it(trig, clause)), "context"
             today = dispatch_day(art, exprs) or dates.Resolved(pub, None, "day", "publication date")
             return with_duration(today, sent.text, ends_it(trig, clause)), "publication"
-    perfect = node.tag_ == "VBN" and any(c.dep_ == "aux" and c.lower_ in {"has", "have"} for c in node.children)
+    perfect = node.tag_ in {"VBN", "VBD"} and has_aux
     if (
         pub
         and perfect
@@ -319,6 +323,19 @@ def _date_preference(e: dates.TimeExpr) -> int:
 def other_happenings_date(doc: Doc, offset: int, expr: dates.TimeExpr) -> bool:
     """Whether ``expr`` dates another happening's noun: "following a nerve-agent attack ... last week"."""
     return any(t.pos_ == "NOUN" and lemma(t) in OTHER_HAPPENINGS for t in _nouns_above(doc, offset, expr))
+
+
+def _dates_subclause(doc: Doc, offset: int, expr: dates.TimeExpr, node: Token) -> bool:
+    """Whether ``expr`` dates a clause hung below ``node``: "recalled its ambassadors to protest their refusal
+    earlier this month" dates the refusal, so the lead's own news is still undated."""
+    above = _nouns_above(doc, offset, expr)
+    verb = above[-1] if above and above[-1].pos_ in {"VERB", "AUX"} else None
+    return (
+        verb is not None
+        and verb.i != node.i
+        and verb.dep_ in {"advcl", "xcomp", "relcl", "acl"}
+        and any(a.i == node.i for a in verb.ancestors)
+    )
 
 
 def in_report_phrase(doc: Doc, offset: int, expr: dates.TimeExpr) -> bool:
