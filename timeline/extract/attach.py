@@ -296,6 +296,11 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
                 return with_duration(told, sent.text, ends_it(trig, clause)), "context"
             today = dispatch_day(art, exprs) or dates.Resolved(pub, None, "day", "publication date")
             return with_duration(today, sent.text, ends_it(trig, clause)), "publication"
+    if pub and in_call and _definite(trig) and not own and _near_lead(sents, sent):
+        # "PM Oli congratulated his Sri Lankan counterpart ... In the telephone conversation, the two prime
+        # ministers ...": the call the story is about, told near its top, is the day's news
+        today = dispatch_day(art, exprs) or dates.Resolved(pub, None, "day", "publication date")
+        return today, "publication"
     perfect = node.tag_ in {"VBN", "VBD"} and has_aux
     if (
         pub
@@ -323,6 +328,20 @@ def _date_preference(e: dates.TimeExpr) -> int:
 def other_happenings_date(doc: Doc, offset: int, expr: dates.TimeExpr) -> bool:
     """Whether ``expr`` dates another happening's noun: "following a nerve-agent attack ... last week"."""
     return any(t.pos_ == "NOUN" and lemma(t) in OTHER_HAPPENINGS for t in _nouns_above(doc, offset, expr))
+
+
+def _definite(trig: Token) -> bool:
+    """A noun with "the" ("the telephone conversation"): the happening the story already has in view."""
+    return any(c.dep_ == "det" and c.lower_ == "the" for c in trig.children)
+
+
+def _near_lead(sents: list[Sentence], sent: Sentence, within: int = 3) -> bool:
+    """Whether ``sent`` is the lead or one of the ``within`` sentences after it."""
+    lead = lead_sentence(sents)
+    if lead is None:
+        return False
+    i, j = sents.index(lead), sents.index(sent)
+    return 0 <= j - i <= within
 
 
 def _causal(prep: Token) -> bool:

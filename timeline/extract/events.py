@@ -334,6 +334,9 @@ class EventExtractor:
             and trig.head.lower_ == "with"
             and any(c.dep_ == "nsubj" for c in trig.children)
         )
+        # "The United States agreed Sunday to keep the mission, shortly after vetoing its extension": done
+        # just before the main clause, on its day, whatever the clause it hangs on plans
+        absolute = absolute or (trig.tag_ == "VBG" and trig.dep_ == "pcomp" and trig.head.lower_ == "after")
         main = doc[trig.i].sent.root if absolute else None
         if main is not None and main.pos_ in {"VERB", "AUX"}:
             status, tense = status_of(main, None)
