@@ -269,3 +269,17 @@ def test_runs_of_spaces_inside_a_line_are_one_space() -> None:
     )
     (result,) = Pipeline().process_one(Page(content=text, published=dt.date(2014, 3, 6)))
     assert sorted(e.agents for e in result.events) == [("ARE",), ("BHR",), ("SAU",)]
+
+
+def test_a_paragraph_cut_at_a_wrapped_line_is_joined_again() -> None:
+    """A page that turned a mailer's soft breaks into paragraphs ("... a UN \\n\\nSecurity Council ...") is
+    one sentence again when the first paragraph ends in a space at a wrapped line's width; a heading that
+    ends without one keeps its paragraph."""
+    text = (
+        "Headline without a stop\n\n"
+        "Denis Dzidic, a reporter in Sarajevo: Russia voted down a UN \n\n"
+        "Security Council resolution on the anniversary on Wednesday.\n"
+    )
+    cleaned = clean_text(text)
+    assert "voted down a UN Security Council resolution" in cleaned
+    assert cleaned.startswith("Headline without a stop\n\n")

@@ -37,8 +37,8 @@ _INNER_SPACES_RE = re.compile(r"(?<=\S)[ \t]{2,}(?=\S)")
 
 def unflow(text: str) -> str:
     """Rejoin lines a mailer wrapped at a fixed width, when the text marks its soft breaks with a trailing
-    space (three or more of them: one stray space at a line's end is no sign of wrapping)."""
-    if len(_FLOWED_RE.findall(text)) < 3:
+    space (two or more of them: one stray space at a line's end is no sign of wrapping)."""
+    if len(_FLOWED_RE.findall(text)) < 2:
         return text
     lines = text.split("\n")
     out = [lines[0]]
@@ -57,7 +57,10 @@ def join_broken_paragraphs(text: str) -> str:
     paras = re.split(r"\n\s*\n", text)
     out: list[str] = []
     for p in paras:
-        if out and out[-1].strip() and not _END.search(out[-1]) and p[:1].islower():
+        # (a paragraph ending in a space at a wrapped line's width is cut mid-sentence whatever follows:
+        # "... Russia voted down a UN \n\nSecurity Council resolution ...")
+        soft = bool(out) and out[-1].endswith(" ") and len(out[-1].rsplit("\n", 1)[-1]) >= SOFT_WRAP_MIN
+        if out and out[-1].strip() and not _END.search(out[-1]) and (p[:1].islower() or (soft and p[:1].isalnum())):
             out[-1] = out[-1].rstrip() + " " + p.lstrip()
         else:
             out.append(p)

@@ -27,6 +27,8 @@ OTHER_HAPPENINGS = frozenset({
     "refusal", "denial", "ban", "closure", "seizure", "downing", "sinking",
 })  # fmt: skip
 OTHER_HAPPENING_AFTER_RE = re.compile(rf"\s+(?:[\w-]+\s+)?(?:{'|'.join(sorted(OTHER_HAPPENINGS))})s?\b", re.I)
+# "Sunday's referendum": a day that owns another happening
+OTHER_HAPPENING_OWNED_RE = re.compile(rf"['’]s\s+(?:[\w-]+\s+)?(?:{'|'.join(sorted(OTHER_HAPPENINGS))})s?\b", re.I)
 ANNOUNCING_VERBS = frozenset({"announce", "confirm", "declare", "unveil"})
 CARRYING_VERBS = frozenset({"summon", "move", "act", "call", "decide", "agree", "resolve", "vote", "choose"})
 # The complement that tells the envoy to go is part of the act: "ordered them to leave on Monday",
@@ -232,8 +234,11 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
         lead_tells = lead is not None and lead is not sent and BLOCKED_RE.search(lead.text) and UN_RE.search(lead.text)
         for other in (following(sents, sent), previous(sents, sent), lead if lead_tells else None):
             if other is not None and (VOTE_RE.search(other.text) or (other is lead and lead_tells)):
+                # (not "Sunday's referendum": another happening's day)
                 near = [e for e in exprs if other.start <= e.start and e.end <= other.end and e.kind != "vague"
-                        and not is_stamp(art.text, e) and not in_dateline(art.text, e)]  # fmt: skip
+                        and not is_stamp(art.text, e) and not in_dateline(art.text, e)
+                        and not OTHER_HAPPENING_AFTER_RE.match(art.text, e.end)
+                        and not OTHER_HAPPENING_OWNED_RE.match(art.text, e.end)]  # fmt: skip
                 if near and (other is not lead or len(near) == 1):
                     res = dates.resolve(near[0], pub, "past", anchor_before(exprs, near[0].start, pub))
                     return res, "context"
