@@ -140,6 +140,11 @@ def keyword_regex(patterns: Iterable[Pattern]) -> re.Pattern[str]:
 
 def _object_heads(token: Token) -> list[Token]:
     heads = [c for c in token.children if c.dep_ in {"dobj", "nsubjpass", "attr", "oprd"}]
+    heads += [c for h in list(heads) if h.lower_ == "home" for c in h.children if c.dep_ == "compound"]
+    # "recalled on Friday its ambassador": the parser may read the object as the day's apposition
+    days = [d for c in token.children if c.dep_ == "prep" for d in c.children
+            if d.dep_ == "pobj" and DATE_WORD_RE.fullmatch(d.lower_)]  # fmt: skip
+    heads += [a for d in days for a in d.children if a.dep_ == "appos"]
     # "Ajay Bisaria, India's High Commissioner to Pakistan, was called ...": the title is in apposition
     heads += [a for h in list(heads) for a in h.children if a.dep_ == "appos"]
     # "called President Moon", "expelled Ambassador John Smith": the title before the name
@@ -200,8 +205,9 @@ def matches(pattern: Pattern, token: Token) -> bool:
         pos = "NOUN"
     if pos != pattern.pos:
         return False
+    # ("ordering its envoy home": the parser may read "envoy home" as one noun, "home" the object)
     if pattern.particle and not any(
-        c.dep_ in {"prt", "advmod", "prep"} and c.lower_ == pattern.particle for c in token.children
+        c.dep_ in {"prt", "advmod", "prep", "dobj"} and c.lower_ == pattern.particle for c in token.children
     ):
         return False
     if pattern.objects and not any(
