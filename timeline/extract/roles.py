@@ -175,6 +175,8 @@ class RoleFinder:
                     # "Mirzoyan and his Turkish counterpart had their first phone conversation": the owners
                     # are the clause's subject
                     found += self.np_actors(subj, mentions, on, exclude=trig)
+                elif c.dep_ == "poss" and pattern.type == "expulsion" and c.lower_ in {"his", "her"}:
+                    continue  # "considered her expulsion unjustified": she is the one expelled, not the expeller
                 elif c.dep_ == "poss":
                     found += self.possessor(c, mentions, sents, sent, on)
                 elif c.dep_ in {"compound", "amod"} and pattern.type != "phone_call":
