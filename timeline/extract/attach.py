@@ -275,10 +275,17 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
     if node.tag_ == "VBD" and (art.source is not None or wire_dateline(art.text[line_start : sent.end])):
         news_tense = True
     # a lead that dates something else ("according to a statement issued Tuesday") is not dated by the paper
-    dated_other = any(e.kind != "vague" and not other_happenings_date(doc, sent.start, e)
+    # "The United States has ordered two diplomats to leave, the Iraqi envoy said Wednesday": the parser
+    # may join the trailing attribution to the lead's verb; its day is the statement's
+    reporter = next((c for c in node.children if c.dep_ in {"conj", "parataxis"} and c.i > node.i
+                     and lemma(c) in LEAD_REPORTING), None)  # fmt: skip
+    reported = [e for e in own if reporter is not None and e.kind in {"weekday", "relative_day", "absolute"}
+                and governs(doc, sent.start, e, reporter, None)]  # fmt: skip
+    dated_other = any(e.kind != "vague" and e not in reported and not other_happenings_date(doc, sent.start, e)
                       and not _dates_subclause(doc, sent.start, e, node) for e in own)  # fmt: skip
     if pub and main_clause and is_lead(sents, sent) and news_tense and not dated_other:
-        told = statement_day(art, sents, sent, exprs)
+        said = dates.resolve(reported[0], pub, "past") if reported else None
+        told = said if said is not None and said.precision == "day" else statement_day(art, sents, sent, exprs)
         if told is not None:
             # "Chad has declared four diplomats persona non grata." then "..., the ministry said in a
             # statement on Saturday": the news is the statement's, made that day

@@ -239,6 +239,9 @@ class EventExtractor:
             # mutual ("expelled a staffer each"): each side expels the other's
             return [replace(draft, agents=a, targets=t) for a in _by_code(draft.agents)
                     for t in _by_code(draft.targets) if t[0][0] != a[0][0]]  # fmt: skip
+        if draft.type == "expulsion" and any(m.kind in STATE_KINDS for _, m in draft.targets):
+            # "a first secretary at Iraq's UN mission": the envoy's state is sent home, not the body he sits at
+            draft = replace(draft, targets=[t for t in draft.targets if t[1].kind in STATE_KINDS])
         if draft.type == "expulsion" and len(draft.targets) > 1:
             # "expelled the Mexican ambassador and Spanish diplomats": one expulsion per state sent home
             return [replace(draft, targets=[t]) for t in draft.targets]
