@@ -590,7 +590,10 @@ class RoleFinder:
             prev = previous(sents, sent)
             if prev is not None:
                 earlier = self.gaz.find(prev.text, titles=True)
-                pool = [m for m in earlier if (m.kind == "person") == personal and m.kind != "title"]
+                # ("European and American newspapers reprinted them. The ministry said it ...": an adjective
+                # one sentence back is no antecedent of "it")
+                pool = [m for m in earlier if (m.kind == "person") == personal and m.kind != "title"
+                        and (personal or m.kind != "demonym")]  # fmt: skip
                 if pool and personal and tok.dep_ in SUBJECTS:
                     # "Sharif received calls from Raisi. Earlier, he also received a call from Erdogan": a
                     # subject pronoun opening a sentence continues the one before it, whose subject leads it
