@@ -87,6 +87,8 @@ class ActorMention:
 
 # the capitalised word right before a name, after a word or comma of the same sentence (not its start)
 PRECEDING_NAME_RE = re.compile(r"(?P<sep>[a-z,]\s+)?(?P<word>[A-Z][a-z]+)\s+$")
+# two capitalised words right before a name, after a word or comma of the same sentence
+NAME_RUN_RE = re.compile(r"[a-z,]\s+(?P<a>[A-Z][a-z]+)\s+(?P<b>[A-Z][a-z]+)\s+$")
 # capitalised words that stand before a surname without being a given name
 _NOT_GIVEN = """
 mr mrs ms miss dr sir lord lady madam dame gen general colonel col marshal admiral his her excellency majesty
@@ -183,8 +185,18 @@ class Gazetteer:
                 continue  # "the Central American nation of Honduras": a region, not the United States
             if entries[0].kind == "person" and self._someone_else(text, m.start(), m.group(), entries):
                 continue  # "Ambassador Tarzan Milosevic" is not Slobodan Milosevic
+            if entries[0].kind == "state" and self._in_a_name(text, m.start()):
+                continue  # "its ambassador, Mohamed Ali America": the envoy's surname, not the United States
             found.append(ActorMention(m.start() + offset, m.end() + offset, text[m.start() : m.end()], entries))
         return found
+
+    def _in_a_name(self, text: str, start: int) -> bool:
+        """Whether a state's name ends a run of two given names mid-sentence ("Mohamed Ali America")."""
+        before = NAME_RUN_RE.search(text, max(0, start - 60), start)
+        if before is None:
+            return False
+        words = before.group("a"), before.group("b")
+        return not any(w.lower() in NOT_GIVEN_NAMES or self._entries.get(fold(w)) for w in words)
 
     def _someone_else(self, text: str, start: int, name: str, entries: tuple[Entry, ...]) -> bool:
         """Whether a one-word name follows another given name mid-sentence: a namesake, not the office holder.
