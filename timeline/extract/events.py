@@ -38,8 +38,26 @@ POSTS = frozenset({"ambassador", "representative", "consul", "commissioner", "co
 # "Osinbajo's presidential veto", "a line-item veto": a head of state's veto of a law at home
 DOMESTIC_VETOES = frozenset({"presidential", "gubernatorial", "pocket", "line-item", "item", "executive", "royal"})
 LEGISLATION = frozenset({"bill", "law", "legislation", "budget", "act", "amendment", "nomination", "appointment",
-                         "ordinance", "decree", "tax", "spending", "package"})  # fmt: skip
-CAPABILITY_NOUNS = frozenset({"power", "right", "privilege"})
+                         "ordinance", "decree", "tax", "spending", "package", "item", "provision", "appropriation",
+                         "statute"})  # fmt: skip
+# documents and sittings named after an act: "veto message", "visit programme"
+PAPERS = frozenset(
+    {
+        "message",
+        "letter",
+        "memo",
+        "memorandum",
+        "override",
+        "session",
+        "procedure",
+        "programme",
+        "program",
+        "schedule",
+        "agenda",
+        "itinerary",
+    }
+)
+CAPABILITY_NOUNS = frozenset({"power", "right", "privilege", "authority", "prerogative"})
 THREAT_NOUNS = frozenset({"threat", "warning"})
 ENVOY_NOUNS = frozenset({"diplomat", "ambassador", "envoy", "attache", "attaché", "consul", "official", "staff",
                          "employee", "officer", "representative", "member", "staffer"})  # fmt: skip
@@ -326,6 +344,8 @@ class EventExtractor:
     ) -> Draft | None:  # fmt: skip
         if subsumed(trig) or habitual(trig):
             return None
+        if trig.pos_ == "VERB" and trig.dep_ in {"acl", "xcomp"} and trig.head.lemma_.lower() in CAPABILITY_NOUNS:
+            return None  # "is granted the power to veto measures": a capability, not an act
         clause = clause_verb(trig)
         status, tense = status_of(trig, clause)
         on = art.published
@@ -343,6 +363,8 @@ class EventExtractor:
         main = doc[trig.i].sent.root if absolute else None
         if main is not None and main.pos_ in {"VERB", "AUX"}:
             status, tense = status_of(main, None)
+        if trig.dep_ == "compound" and trig.head.lemma_.lower() in PAPERS:
+            return None  # "Marcos said in his veto message": a document about a veto (a president's), not one
         if trig.dep_ == "compound" and trig.head.pos_ == "NOUN":
             # "used its veto power", "Russia's veto threat": the phrase's head carries the roles
             to = trig.head.head
@@ -435,6 +457,9 @@ class EventExtractor:
         if pattern.place_preps and not targets and pattern.type != "visit":
             return None
         vetoed = objects(clause or trig) + (of_objects(trig) if trig.pos_ == "NOUN" else [])
+        # ("vetoed four items in the 2022 General Appropriations Act": what the vetoed items belong to counts)
+        vetoed += [g for o in list(vetoed) for p in o.children if p.dep_ == "prep" and p.lower_ in {"in", "of"}
+                   for g in p.children if g.dep_ == "pobj"]  # fmt: skip
         if pattern.type == "veto" and (
             any(o.lemma_.lower() in LEGISLATION for o in vetoed)
             or any(c.lower_ in DOMESTIC_VETOES for c in trig.children if c.dep_ in {"amod", "compound"})

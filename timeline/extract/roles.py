@@ -75,6 +75,8 @@ class RoleFinder:
             for c in tok.children:
                 if c.dep_ in REPORTING_CLAUSE_DEPS or c.dep_ in {"punct", "cc", "det"}:
                     continue
+                if _aside(c):
+                    continue  # "Ahmadinejad, seeking support among Washington's critics, arrived": an aside
                 # "the Minister for Foreign Affairs Simon Coveney": "for" belongs to the title
                 if c.dep_ == "prep" and c.lower_ not in preps and not (c.lower_ == "for" and tok.lower_ in TITLE_FOR):
                     continue
@@ -179,7 +181,7 @@ class RoleFinder:
                     continue  # "considered her expulsion unjustified": she is the one expelled, not the expeller
                 elif c.dep_ == "poss":
                     found += self.possessor(c, mentions, sents, sent, on)
-                elif c.dep_ in {"compound", "amod"} and pattern.type != "phone_call":
+                elif c.dep_ in {"compound", "amod"} and pattern.type != "phone_call" and not _stance(c):
                     found += [(code, m) for code, m in self.np_actors(c, mentions, on) if m.kind != "seat"]
                 elif c.dep_ == "prep" and (
                     c.lower_ == "by"
@@ -832,6 +834,30 @@ CALL_LINES = frozenset({"phone", "telephone", "line", "link", "videoconference",
 
 # titles that take a "for" phrase as part of the title ("Minister for Foreign and European Affairs")
 TITLE_FOR = frozenset({"minister", "secretary", "commissioner", "ministers", "secretaries"})
+
+
+def _stance(tok: Token) -> bool:
+    """ "an anti-US tour", "a pro-Russian visit": a modifier against or for a state names no actor."""
+    words = {t.lower_ for t in tok.subtree}
+    # (the tokenizer may split "anti-US" into three modifiers of the noun)
+    before = tok.doc[max(0, tok.left_edge.i - 2) : tok.left_edge.i].text.lower().replace(" ", "")
+    return (
+        bool(words & {"anti", "pro", "non"})
+        or tok.lower_.startswith(("anti-", "pro-", "non-"))
+        or before in {"anti-", "pro-", "non-"}
+    )
+
+
+def _aside(tok: Token) -> bool:
+    """A participial clause set off by a comma ("Ahmadinejad, seeking support among Washington's critics,"):
+    it tells about the noun without naming who acts with it (not "a delegation representing Iran")."""
+    return (
+        tok.dep_ in {"acl", "advcl"}
+        and tok.tag_ == "VBG"
+        and tok.i > 0
+        and tok.doc[tok.left_edge.i - 1].text == ","
+        and tok.lemma_.lower() not in {"represent", "lead", "head", "include", "comprise", "accompany"}
+    )
 
 
 def _invited(verb: Token) -> Token | None:
