@@ -278,12 +278,15 @@ class RoleFinder:
                             found += self.np_actors(w, mentions, on)
         if pattern.type == "phone_call":
             found += self.call_partners(trig, clause, mentions, on)
-        if not found and pattern.type == "recall" and trig.pos_ == "VERB":
-            # "The government recalled Portugal's ambassador to Angola": the envoy's state recalls
-            for o in objects(trig):
-                for c in o.children:
-                    if c.dep_ == "poss" and c.pos_ != "PRON":
-                        found += [a for a in self.np_actors(c, mentions, on) if a[1].kind in STATE_KINDS]
+        if pattern.type == "recall" and trig.pos_ == "VERB":
+            # "The government recalled Portugal's ambassador to Angola", "it was decided to recall the Peruvian
+            # ambassador": the envoy's state recalls, whoever the sentence names besides
+            own = [a for o in objects(trig) for c in o.children
+                   if (c.dep_ == "poss" and c.pos_ != "PRON") or (c.dep_ == "amod" and c.pos_ in {"ADJ", "PROPN"})
+                   for a in self.np_actors(c, mentions, on) if a[1].kind in STATE_KINDS]  # fmt: skip
+            subj = self.subject(trig)
+            if own and (not found or passive or subj is None or subj.pos_ == "PRON"):
+                found = own  # (an expletive "it was decided to recall" names nobody)
         if pattern.type == "visit":
             found = [(c, m) for c, m in found if m.kind != "demonym" or official_head(doc, m)]
         if pattern.against:
