@@ -26,7 +26,7 @@ from timeline.extract import dates
 from timeline.extract.actors import STATE_KINDS, ActorMention, Gazetteer
 from timeline.extract.attach import PRIOR_RE, TWO_SIDES_RE, event_date, lead_sentence
 from timeline.extract.home import ArticleContext, article_context, blank_dateline, resolve_titles
-from timeline.extract.roles import OFFICIAL_HEADS, PLACE_KINDS, RoleFinder, dedupe, mention_root
+from timeline.extract.roles import OFFICIAL_HEADS, PLACE_KINDS, RoleFinder, dedupe, mention_root, without_exceptions
 from timeline.extract.sentences import Sentence, following, previous, split_sentences
 from timeline.extract.status import status_of
 from timeline.extract.syntax import QUANTITY_NOUNS, clause_verb, habitual, lemma, objects, of_objects, subsumed
@@ -449,7 +449,7 @@ class EventExtractor:
             agents = self.roles.expelling_state(trig, mentions, on, {c for c, _ in targets})
             agent_quality = 0.85
         agent_codes = {c for c, _ in agents}
-        targets = [(c, m) for c, m in targets if c not in agent_codes]
+        targets = [(c, m) for c, m in without_exceptions(doc, targets) if c not in agent_codes]
         if not agents:
             return None
         if pattern.type == "phone_call" and len(agents) < 2:
@@ -495,7 +495,7 @@ class EventExtractor:
         if pattern.type in {"recall", "expulsion"} and not targets:
             # "ordered the expulsion of six diplomats" after "the Russian government said": whose diplomats
             # comes from the context when exactly one other state is named
-            targets = self.roles.context_targets(sents, sent, mentions, agent_codes, on)
+            targets = without_exceptions(doc, self.roles.context_targets(sents, sent, mentions, agent_codes, on))
             target_quality = 0.85 if targets else 0.8
         elif pattern.type == "visit" and not targets and trig.pos_ == "NOUN":
             # "Xi's visit, which began on Monday, ..." after "Xi left Moscow ...": the host is the place

@@ -631,6 +631,14 @@ class RoleFinder:
         self, trig: Token, clause: Token | None, pattern: Pattern, doc: Doc, mentions: list[ActorMention],
         on: dt.date | None,
     ) -> tuple[list[tuple[str, ActorMention]], float]:  # fmt: skip
+        """The other side(s) of the event, less any named in an exception ("except its ambassador to Egypt")."""
+        found, quality = self._targets(trig, clause, pattern, doc, mentions, on)
+        return without_exceptions(doc, found), quality
+
+    def _targets(
+        self, trig: Token, clause: Token | None, pattern: Pattern, doc: Doc, mentions: list[ActorMention],
+        on: dt.date | None,
+    ) -> tuple[list[tuple[str, ActorMention]], float]:  # fmt: skip
         kind = pattern.type
         out: list[tuple[str, ActorMention]] = []
         if kind == "veto":
@@ -784,6 +792,9 @@ TELLING_VERBS = frozenset(
 # two-letter name parts that are particles, not family names
 NAME_PARTICLES = frozenset({"Al", "El", "Da", "De", "Di", "Du", "La", "Le", "Ba", "Mr", "Dr", "St", "Mc", "Ab", "Bu"})
 
+# prepositions that leave their objects out ("all ambassadors were recalled except the one to Egypt")
+EXCEPTING = frozenset({"except", "excluding", "barring", "save"})
+
 # what a leader receives that is not a guest
 HONOURS = frozenset(
     {
@@ -837,6 +848,12 @@ CALL_LINES = frozenset({"phone", "telephone", "line", "link", "videoconference",
 
 # titles that take a "for" phrase as part of the title ("Minister for Foreign and European Affairs")
 TITLE_FOR = frozenset({"minister", "secretary", "commissioner", "ministers", "secretaries"})
+
+
+def without_exceptions(doc: Doc, actors: list[tuple[str, ActorMention]]) -> list[tuple[str, ActorMention]]:
+    """``actors`` less those named inside an exception ("were recalled, except its ambassador to Egypt")."""
+    left_out = {t.idx for p in doc if p.lower_ in EXCEPTING and p.dep_ == "prep" for t in p.subtree}
+    return [(c, m) for c, m in actors if not any(m.start <= i < m.end for i in left_out)]
 
 
 def _stance(tok: Token) -> bool:

@@ -126,6 +126,6 @@ def habitual(trig: Token) -> bool:
     )  # fmt: skip
     counted = any(
         n.dep_ == "nummod" and (n.lower_ in NUMBER_WORDS or (n.text.isdigit() and int(n.text) > 1))
-        for o in trig.children if o.dep_ == "dobj" for n in o.children
+        for o in trig.children if o.dep_ in {"dobj", "nsubjpass"} for n in o.children
     )  # fmt: skip
-    return since and counted
+    return since and counted  # ("about 40 ambassadors were recalled over a decade": the passive counts too)
