@@ -26,6 +26,8 @@ OTHER_HAPPENINGS = frozenset({
     "arrest", "detention", "death", "assassination", "earthquake", "flood", "storm", "inauguration", "remark",
     "refusal", "denial", "ban", "closure", "seizure", "downing", "sinking",
 })  # fmt: skip
+# how far (characters) a later sentence's date may lie from "the vote" it dates (a vote's sentence runs long)
+SAME_HAPPENING_REACH = 80
 OTHER_HAPPENING_AFTER_RE = re.compile(rf"\s+(?:[\w-]+\s+)?(?:{'|'.join(sorted(OTHER_HAPPENINGS))})s?\b", re.I)
 # "Sunday's referendum": a day that owns another happening
 OTHER_HAPPENING_OWNED_RE = re.compile(rf"['’]s\s+(?:[\w-]+\s+)?(?:{'|'.join(sorted(OTHER_HAPPENINGS))})s?\b", re.I)
@@ -632,7 +634,9 @@ def same_happening_date(art: Article, sents: list[Sentence], sent: Sentence, exp
             near = [e for e in exprs if e.start == start and e.kind != "vague"]
         elif m.group("rest") is not None and SAME_HAPPENING_VERBS_RE.search(m.group("rest")):
             rest_at = other.start + m.start("rest")
-            near = [e for e in exprs if rest_at <= e.start and e.end <= other.end and e.kind != "vague"]
+            # (close to the noun: "the vote ... would harm peace talks in Geneva, which began last week")
+            near = [e for e in exprs if rest_at <= e.start and e.end <= other.end and e.kind != "vague"
+                    and (kind != "veto" or e.start - start <= SAME_HAPPENING_REACH)]  # fmt: skip
         else:
             near = []
         if near:

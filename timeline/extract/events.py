@@ -363,6 +363,8 @@ class EventExtractor:
         main = doc[trig.i].sent.root if absolute else None
         if main is not None and main.pos_ in {"VERB", "AUX"}:
             status, tense = status_of(main, None)
+        if trig.tag_ == "NNS" and any(c.dep_ == "det" and c.lower_ == "no" for c in trig.children):
+            return None  # "a resolution needs nine votes and no vetoes by the five": a rule, not a happening
         if trig.dep_ == "compound" and trig.head.lemma_.lower() in PAPERS:
             return None  # "Marcos said in his veto message": a document about a veto (a president's), not one
         if trig.dep_ == "compound" and trig.head.pos_ == "NOUN":
