@@ -263,6 +263,10 @@ def test_runs_of_spaces_inside_a_line_are_one_space() -> None:
     assert clean_text("  The decision by three  Gulf states  to recall envoys.\n") == (
         "The decision by three Gulf states to recall envoys.\n"
     )
+    # a hyphenated name broken by a space is one word again; a suspended hyphen ("pro- and anti-") is kept
+    assert clean_text("President Nana Akufo- Addo met pro- and anti-government groups.\n") == (
+        "President Nana Akufo-Addo met pro- and anti-government groups.\n"
+    )
     text = (
         "Qatar regretted the decision by three  GCC countries, Saudi Arabia, the UAE and Bahrain, to withdraw "
         "their ambassadors from Doha.\n"

@@ -33,6 +33,7 @@ def is_boilerplate(line: str, extra: Iterable[re.Pattern[str]] = ()) -> bool:
 _FLOWED_RE = re.compile(r"(?<=\S) \n(?=[^\s])")
 SOFT_WRAP_MIN = 50
 _INNER_SPACES_RE = re.compile(r"(?<=\S)[ \t]{2,}(?=\S)")
+_BROKEN_HYPHEN_RE = re.compile(r"\b([A-Z][a-z]+)- ([A-Z][a-z]+)\b")
 
 
 def unflow(text: str) -> str:
@@ -111,6 +112,8 @@ def clean_text(text: str, extra: Iterable[re.Pattern[str]] = ()) -> str:
     text = unflow(_BLOCK_TAG_RE.sub("\n\n", text).replace("\r\n", "\n"))
     # runs of spaces inside a line (a justified column, a pasted table) split a sentence's parse in two
     text = _INNER_SPACES_RE.sub(" ", text)
+    # "Nana Akufo- Addo": a hyphenated name broken by a space splits the sentence's parse in two
+    text = _BROKEN_HYPHEN_RE.sub(r"\1-\2", text)
     lines = drop_other_stories(text.split("\n"))
     lines = [line for line in lines if not is_boilerplate(line, extra)]
     return join_broken_paragraphs("\n".join(lines)).strip() + "\n"
