@@ -287,3 +287,26 @@ def test_a_paragraph_cut_at_a_wrapped_line_is_joined_again() -> None:
     cleaned = clean_text(text)
     assert "voted down a UN Security Council resolution" in cleaned
     assert cleaned.startswith("Headline without a stop\n\n")
+
+
+def test_a_headline_the_body_never_tells_is_the_days_news() -> None:
+    """The generic extractor keeps a leading headline apart from the text; an event only the headline
+    tells is still the article's (dated by the paper, evidence the headline's words), one the body tells
+    is not doubled, and a headline visit (often a trade mission's) is left to the body."""
+    only_head = (
+        "Russia, China veto UN Security Council resolution on Syria\n\n"
+        "The council voted on the Western-backed draft after days of debate. Thirteen members backed the text.\n"
+    )
+    (result,) = Pipeline().process_one(Page(content=only_head, published=dt.date(2012, 2, 4)))
+    assert [(e.type, e.agents, e.date_start, e.date_basis, e.evidence) for e in result.events] == [
+        ("veto", ("RUS", "CHN"), dt.date(2012, 2, 4), "publication",
+         "Russia, China veto UN Security Council resolution on Syria")
+    ]  # fmt: skip
+    told = "Chile recalls envoy to Israel\n\nChile recalled its ambassador to Israel on Tuesday, the ministry said.\n"
+    (result,) = Pipeline().process_one(Page(content=told, published=dt.date(2023, 11, 1)))
+    assert [(e.type, e.agents, e.targets, e.date_start) for e in result.events] == [
+        ("recall", ("CHL",), ("ISR",), dt.date(2023, 10, 31))
+    ]
+    visit = "Italian delegation visits Ethiopian chamber\n\nThe chamber hosted the guests for a day of talks.\n"
+    (result,) = Pipeline().process_one(Page(content=visit, published=dt.date(2014, 1, 22)))
+    assert list(result.events) == []

@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+import msgspec
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
@@ -153,10 +154,17 @@ class EventExtractor:
             drafts[i].extend(
                 self._sentence_drafts(articles[i], sents, sent, doc, exprs, by_lemma, people, ctx, drafts[i])
             )
-        return [
+        results = [
             self._merge(art, _story_months(art, d), _headline_end(plan[0]))
             for art, d, plan in zip(articles, drafts, plans, strict=True)
         ]
+        titled = [i for i, a in enumerate(articles) if a.title and a.title.strip() and a.title not in a.text]
+        if titled:
+            heads = self.extract([Article(text=articles[i].title or "", published=articles[i].published)
+                                  for i in titled])  # fmt: skip
+            for i, head_events in zip(titled, heads, strict=True):
+                results[i] += _headline_only(articles[i], results[i], head_events)
+        return results
 
     def _may_hold_event(self, text: str, keywords: re.Pattern[str]) -> bool:
         """Cheap test before parsing: a trigger word, and an actor named or a pronoun that may refer to one."""
@@ -605,6 +613,42 @@ class EventExtractor:
             actors=actors,
             mentions=tuple(Mention(evidence=d.evidence, start=d.start, end=d.end, source=d.source) for d in group),
         )
+
+
+def _headline_only(art: Article, body: list[Event], heads: list[Event]) -> list[Event]:
+    """The headline's events that the body does not tell ("Russia, China veto UN Security Council resolution"
+    over a body that only says they "voted against"), as the article's own: the day's news, worded as
+    the headline words them (no offset into the text holds them)."""
+    out = []
+    for h in heads:
+        # (not visits: a headline's "Italian delegation visits ..." is as often a trade mission as a state's)
+        if h.status not in {"occurred", "planned"} or h.type == "visit":
+            continue
+        # (any shared actor: a headline's roles are its vaguest, "Iranian diplomats declared persona non grata")
+        told = any(e.type == h.type and {*e.agents, *e.targets} & {*h.agents, *h.targets} for e in body)
+        if told:
+            continue
+        dated = h.date_start is not None
+        art_id = article_id_for(art)
+        out.append(
+            msgspec.structs.replace(
+                h,
+                id=hashlib.sha256(f"{art_id}|headline|{h.id}".encode()).hexdigest()[:16],
+                article=art.file or art.url or art_id,
+                article_id=art_id,
+                outlet=art.outlet,
+                source=art.source,
+                date_start=h.date_start if dated else art.published,
+                date_precision=h.date_precision if dated else ("day" if art.published else "unknown"),
+                date_basis=h.date_basis if dated else ("publication" if art.published else "none"),
+                date_text=h.date_text if dated else ("publication date" if art.published else None),
+                evidence_start=0,
+                evidence_end=0,
+                mentions=tuple(msgspec.structs.replace(m, start=0, end=0) for m in h.mentions),
+                confidence=round(h.confidence * 0.9, 3),
+            )
+        )
+    return out
 
 
 def _headline_end(sents: list[Sentence]) -> int:

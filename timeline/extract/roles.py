@@ -245,14 +245,27 @@ class RoleFinder:
                     found += self.np_actors(c, mentions, on)
         else:
             subj = self.subject(trig)
-            if subj is not None and pattern.type == "visit" and subj.lemma_.lower() in NOT_ENVOYS_ABROAD:
-                subj = None  # "the Vietnam World Cup team arrived in Auckland": a team's trip, no state's visit
+            if (
+                subj is not None
+                and pattern.type == "visit"
+                and (
+                    subj.lemma_.lower() in NOT_ENVOYS_ABROAD
+                    or any(c.dep_ in {"compound", "amod"} and c.lower_ in PRIVATE_MISSIONS for c in subj.children)
+                )
+            ):
+                # "the Vietnam World Cup team arrived in Auckland", "an Italian business delegation visits
+                # Ethiopia": a team's or a trade mission's trip, no state's visit
+                subj = None
             if subj is not None:
                 if subj.lower_ in {"it", "they", "he", "she"} or subj.pos_ == "PRON":
                     found += self.pronoun(subj, mentions, sents, sent, on)
                     quality = 0.85
                 else:
                     found += self.np_actors(subj, mentions, on, exclude=trig)
+                    # "Russia, China veto UN resolution": a headline's list may parse as two subjects
+                    found += [a for c in trig.children if c.dep_ == "nsubj" and c.i != subj.i and c.pos_ == "PROPN"
+                              and not any(p.text == ":" for p in c.children)
+                              for a in self.np_actors(c, mentions, on, exclude=trig)]  # fmt: skip
                     if not found and subj.lemma_.lower() in RULERS:
                         # "The military junta in Niger has expelled ...", "Authorities in Bamako expelled ..."
                         found += self.np_actors(subj, mentions, on, exclude=trig, preps=NP_PREPS | {"in"})
@@ -837,6 +850,26 @@ NOT_ENVOYS_ABROAD = frozenset(
         "crew",
         "climber",
         "runner",
+    }
+)
+
+# what makes a delegation private: "business delegation", "trade mission", "student group"
+PRIVATE_MISSIONS = frozenset(
+    {
+        "business",
+        "trade",
+        "investment",
+        "commercial",
+        "industry",
+        "industrial",
+        "student",
+        "youth",
+        "cultural",
+        "sports",
+        "football",
+        "medical",
+        "religious",
+        "church",
     }
 )
 
