@@ -91,6 +91,9 @@ class Event(msgspec.Struct, frozen=True, kw_only=True):
 
     The flat fields are the ones the CSV export and the score script read; ``actors``
     and ``mentions`` carry the detail behind ``agents``/``targets`` and ``evidence``.
+    ``evidence_start``/``evidence_end`` locate ``evidence`` in the article's text; for an event only
+    the article's headline tells (the headline is kept apart, as ``ArticleRecord.title``) both are 0
+    and ``evidence`` is words of the headline.
     """
 
     id: str
