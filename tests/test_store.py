@@ -298,3 +298,17 @@ def test_one_actor_pages_like_a_list_of_actors(store: Store) -> None:
         assert set(both) < set(_pages(store.query_entries, {"actor": "RUS", "limit": 4, "sort": sort}))
     page = store.query_entries(build_filter(actor="RUS", limit=5, types="visit"), count=True)
     assert page.total == len(_pages(store.query_entries, {"actor": "RUS,XXX", "limit": 7}))
+
+
+def test_a_headline_only_event_keeps_its_words(store: Store) -> None:
+    """An event only the headline tells has the headline's words as evidence and an empty span at 0 (the
+    words are not in the text): the store keeps them and gives the event back unchanged."""
+    head = "Russia, China veto UN resolution on Syria"
+    e = msgspec.structs.replace(
+        make_event(1, "h1", type_="veto", start=dt.date(2012, 2, 4), targets=(), evidence=head),
+        evidence_start=0, evidence_end=0, mentions=(Mention(evidence=head, start=0, end=0),),
+    )  # fmt: skip
+    store.add(make_article("h1", [e]))
+    assert store.get_event(e.id) == e
+    (entry,) = store.iter_entries(build_filter(status="all"))
+    assert entry.evidence == head
