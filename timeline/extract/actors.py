@@ -195,8 +195,11 @@ class Gazetteer:
         before = NAME_RUN_RE.search(text, max(0, start - 60), start)
         if before is None:
             return False
-        words = before.group("a"), before.group("b")
-        return not any(w.lower() in NOT_GIVEN_NAMES or self._entries.get(fold(w)) for w in words)
+        return self._given_name(before.group("a")) and self._given_name(before.group("b"))
+
+    def _given_name(self, word: str) -> bool:
+        """Whether a capitalised word before a name may be a given name: no title, day or known name."""
+        return word.lower() not in NOT_GIVEN_NAMES and not self._entries.get(fold(word))
 
     def _someone_else(self, text: str, start: int, name: str, entries: tuple[Entry, ...]) -> bool:
         """Whether a one-word name follows another given name mid-sentence: a namesake, not the office holder.
@@ -209,8 +212,7 @@ class Gazetteer:
         before = PRECEDING_NAME_RE.search(text, max(0, start - 40), start)
         if before is None or before.group("sep") is None:
             return False
-        word = before.group("word")
-        if word.lower() in NOT_GIVEN_NAMES or self._entries.get(fold(word)):
+        if not self._given_name(before.group("word")):
             return False
         given = {e.name.split()[0].lower() for e in entries if " " in e.name}
         near = {w.lower() for w in re.findall(r"[^\W\d_]+", text[max(0, start - 40) : start])}

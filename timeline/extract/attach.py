@@ -13,7 +13,7 @@ from timeline.extract import dates
 from timeline.extract.home import wire_dateline
 from timeline.extract.sentences import Sentence, following, previous
 from timeline.extract.status import REPORTING_VERBS
-from timeline.extract.syntax import governing_verb, lemma
+from timeline.extract.syntax import governing_verb, lemma, takes_place
 from timeline.extract.triggers import Pattern, ends_a_visit
 from timeline.models import Article, DateBasis
 
@@ -26,11 +26,14 @@ OTHER_HAPPENINGS = frozenset({
     "arrest", "detention", "death", "assassination", "earthquake", "flood", "storm", "inauguration", "remark",
     "refusal", "denial", "ban", "closure", "seizure", "downing", "sinking",
 })  # fmt: skip
+# (preposition, the word before it) of a causal adjunct
+CAUSAL_PREPS = frozenset({("to", "owing"), ("to", "due"), ("of", "because"), ("to", "thanks")})
 # how far (characters) a later sentence's date may lie from "the vote" it dates (a vote's sentence runs long)
 SAME_HAPPENING_REACH = 80
-OTHER_HAPPENING_AFTER_RE = re.compile(rf"\s+(?:[\w-]+\s+)?(?:{'|'.join(sorted(OTHER_HAPPENINGS))})s?\b", re.I)
+_HAPPENING_WORDS = rf"(?:[\w-]+\s+)?(?:{'|'.join(sorted(OTHER_HAPPENINGS))})s?\b"
+OTHER_HAPPENING_AFTER_RE = re.compile(rf"\s+{_HAPPENING_WORDS}", re.I)
 # "Sunday's referendum": a day that owns another happening
-OTHER_HAPPENING_OWNED_RE = re.compile(rf"['’]s\s+(?:[\w-]+\s+)?(?:{'|'.join(sorted(OTHER_HAPPENINGS))})s?\b", re.I)
+OTHER_HAPPENING_OWNED_RE = re.compile(rf"['’]s\s+{_HAPPENING_WORDS}", re.I)
 ANNOUNCING_VERBS = frozenset({"announce", "confirm", "declare", "unveil"})
 CARRYING_VERBS = frozenset({"summon", "move", "act", "call", "decide", "agree", "resolve", "vote", "choose"})
 # The complement that tells the envoy to go is part of the act: "ordered them to leave on Monday",
@@ -293,7 +296,7 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
             # statement on Saturday": the news is the statement's, made that day
             return with_duration(told, sent.text, ends_it(trig, clause)), "context"
         # "has arrived in Algiers for a three-day visit": the visit runs from today
-        today = dispatch_day(art, exprs) or dates.Resolved(pub, None, "day", "publication date")
+        today = todays_news(art, exprs, pub)
         return with_duration(today, sent.text, ends_it(trig, clause)), "publication"
     if main_clause and node.tag_ == "VBD" and not dated_other and is_lead(sents, sent):
         # a readout's undated lead ("The Prime Minister had a telephone conversation with ...") under or over
@@ -308,12 +311,12 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
             told = statement_day(art, sents, sent, exprs)
             if told is not None:
                 return with_duration(told, sent.text, ends_it(trig, clause)), "context"
-            today = dispatch_day(art, exprs) or dates.Resolved(pub, None, "day", "publication date")
+            today = todays_news(art, exprs, pub)
             return with_duration(today, sent.text, ends_it(trig, clause)), "publication"
     if pub and in_call and _definite(trig) and not own and _near_lead(sents, sent):
         # "PM Oli congratulated his Sri Lankan counterpart ... In the telephone conversation, the two prime
         # ministers ...": the call the story is about, told near its top, is the day's news
-        today = dispatch_day(art, exprs) or dates.Resolved(pub, None, "day", "publication date")
+        today = todays_news(art, exprs, pub)
         return today, "publication"
     perfect = node.tag_ in {"VBN", "VBD"} and has_aux
     if (
@@ -326,7 +329,7 @@ def event_date(art: Article, sents: list[Sentence], sent: Sentence, doc: Doc, tr
     ):
         # "In a similar move, South Africa has withdrawn its ambassador": an undated act told in the present
         # perfect, further down a news story, is the day's news too
-        today = dispatch_day(art, exprs) or dates.Resolved(pub, None, "day", "publication date")
+        today = todays_news(art, exprs, pub)
         return with_duration(today, sent.text, ends_it(trig, clause)), "publication"
     return None, "none"
 
@@ -361,12 +364,7 @@ def _near_lead(sents: list[Sentence], sent: Sentence, within: int = 3) -> bool:
 def _causal(prep: Token) -> bool:
     """ "owing to", "due to", "because of", "thanks to": "the draft was defeated this evening, owing to a veto
     by Russia" tells the veto's day by the defeat's."""
-    return prep.i > 0 and (prep.lower_, prep.nbor(-1).lower_) in {
-        ("to", "owing"),
-        ("to", "due"),
-        ("of", "because"),
-        ("to", "thanks"),
-    }
+    return prep.i > 0 and (prep.lower_, prep.nbor(-1).lower_) in CAUSAL_PREPS
 
 
 def _dates_subclause(doc: Doc, offset: int, expr: dates.TimeExpr, node: Token) -> bool:
@@ -418,6 +416,11 @@ def dispatch_day(art: Article, exprs: list[dates.TimeExpr]) -> dates.Resolved | 
                 return replace(res, text="dateline")
             return None
     return None
+
+
+def todays_news(art: Article, exprs: list[dates.TimeExpr], pub: dt.date) -> dates.Resolved:
+    """The day an undated piece of news is from: the wire's dispatch day, else the paper's."""
+    return dispatch_day(art, exprs) or dates.Resolved(pub, None, "day", "publication date")
 
 
 def opening_day(art: Article, exprs: list[dates.TimeExpr], pos: int) -> dt.date | None:
@@ -693,12 +696,8 @@ def ends_it(trig: Token, clause: Token | None) -> bool:
     return verb is not None and verb is not trig and lemma(verb) in ENDING_VERBS
 
 
-def _takes_place(verb: Token) -> bool:
-    """ "took place", "was held", "happened": a verb that only says when and where its subject was."""
-    if lemma(verb) in {"happen", "occur"}:
-        return True
-    if lemma(verb) == "take":
-        return any(c.lower_ == "place" for c in verb.children)
+def _was_held(verb: Token) -> bool:
+    """ "(which) was held on May 10": a passive 'hold' only says when and where its subject was."""
     return lemma(verb) == "hold" and any(c.dep_ == "auxpass" for c in verb.children)
 
 
@@ -754,7 +753,8 @@ def governs(doc: Doc, offset: int, expr: dates.TimeExpr, trig: Token, clause: To
         owners.add(trig.head.i)
     # "a state visit to Thailand, which is scheduled for January 18-21": the parser may hang the clause on the host
     # ("the state visit of the president to Tajikistan, which took place on May 10-11")
-    owners |= {t.i for t in trig.subtree if t.dep_ == "relcl" and (lemma(t) in SCHEDULING or _takes_place(t))
+    owners |= {t.i for t in trig.subtree if t.dep_ == "relcl"
+               and (lemma(t) in SCHEDULING or takes_place(t) or _was_held(t))
                and any(c.lower_ in {"which", "that"} for c in t.children)}  # fmt: skip
     # "Xi's visit, which began on Monday", "a two-day visit starting Monday": an aspectual clause dates its noun
     owners |= {c.i for c in trig.children if c.dep_ in {"relcl", "acl"} and lemma(c) in ASPECTUAL}

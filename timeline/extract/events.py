@@ -42,22 +42,8 @@ LEGISLATION = frozenset({"bill", "law", "legislation", "budget", "act", "amendme
                          "ordinance", "decree", "tax", "spending", "package", "item", "provision", "appropriation",
                          "statute"})  # fmt: skip
 # documents and sittings named after an act: "veto message", "visit programme"
-PAPERS = frozenset(
-    {
-        "message",
-        "letter",
-        "memo",
-        "memorandum",
-        "override",
-        "session",
-        "procedure",
-        "programme",
-        "program",
-        "schedule",
-        "agenda",
-        "itinerary",
-    }
-)
+PAPERS = frozenset({"message", "letter", "memo", "memorandum", "override", "session", "procedure", "programme",
+                    "program", "schedule", "agenda", "itinerary"})  # fmt: skip
 CAPABILITY_NOUNS = frozenset({"power", "right", "privilege", "authority", "prerogative"})
 THREAT_NOUNS = frozenset({"threat", "warning"})
 ENVOY_NOUNS = frozenset({"diplomat", "ambassador", "envoy", "attache", "attaché", "consul", "official", "staff",
@@ -368,8 +354,9 @@ class EventExtractor:
         # "The United States agreed Sunday to keep the mission, shortly after vetoing its extension": done
         # just before the main clause, on its day, whatever the clause it hangs on plans
         absolute = absolute or (trig.tag_ == "VBG" and trig.dep_ == "pcomp" and trig.head.lower_ == "after")
-        main = doc[trig.i].sent.root if absolute else None
-        if main is not None and main.pos_ in {"VERB", "AUX"}:
+        root = doc[trig.i].sent.root
+        main = root if absolute and root.pos_ in {"VERB", "AUX"} else None
+        if main is not None:
             status, tense = status_of(main, None)
         if trig.tag_ == "NNS" and any(c.dep_ == "det" and c.lower_ == "no" for c in trig.children):
             return None  # "a resolution needs nine votes and no vetoes by the five": a rule, not a happening
@@ -434,6 +421,7 @@ class EventExtractor:
         else:
             agents, agent_quality = self.roles.agents(trig, clause, pattern, doc, mentions, sents, sent, on)
             targets, target_quality = self.roles.targets(trig, clause, pattern, doc, mentions, on)
+        targets = without_exceptions(doc, targets)  # ("were recalled, except its ambassador to Egypt")
         if pattern.type == "phone_call":
             agents = dedupe(agents + targets)
             targets = []
@@ -459,7 +447,7 @@ class EventExtractor:
             agents = self.roles.expelling_state(trig, mentions, on, {c for c, _ in targets})
             agent_quality = 0.85
         agent_codes = {c for c, _ in agents}
-        targets = [(c, m) for c, m in without_exceptions(doc, targets) if c not in agent_codes]
+        targets = [(c, m) for c, m in targets if c not in agent_codes]
         if not agents:
             return None
         if pattern.type == "phone_call" and len(agents) < 2:
@@ -515,8 +503,7 @@ class EventExtractor:
         if pattern.type in {"visit", "expulsion"} and not targets:
             confidence *= 0.85
 
-        dated_by = main if main is not None and main.pos_ in {"VERB", "AUX"} else clause
-        date, basis = event_date(art, sents, sent, doc, trig, dated_by, exprs, tense, pattern)
+        date, basis = event_date(art, sents, sent, doc, trig, main or clause, exprs, tense, pattern)
         if date and date.start and art.published and date.start > art.published and status == "occurred":
             status = "planned"
         start = sent.start

@@ -644,14 +644,6 @@ class RoleFinder:
         self, trig: Token, clause: Token | None, pattern: Pattern, doc: Doc, mentions: list[ActorMention],
         on: dt.date | None,
     ) -> tuple[list[tuple[str, ActorMention]], float]:  # fmt: skip
-        """The other side(s) of the event, less any named in an exception ("except its ambassador to Egypt")."""
-        found, quality = self._targets(trig, clause, pattern, doc, mentions, on)
-        return without_exceptions(doc, found), quality
-
-    def _targets(
-        self, trig: Token, clause: Token | None, pattern: Pattern, doc: Doc, mentions: list[ActorMention],
-        on: dt.date | None,
-    ) -> tuple[list[tuple[str, ActorMention]], float]:  # fmt: skip
         kind = pattern.type
         out: list[tuple[str, ActorMention]] = []
         if kind == "veto":
@@ -784,23 +776,8 @@ TITLED_GAP_RE = re.compile(r"(?:'s|’s)?\s+")
 
 
 # verbs whose object is the one spoken to ("told Obama in a phone call")
-TELLING_VERBS = frozenset(
-    {
-        "tell",
-        "assure",
-        "urge",
-        "inform",
-        "congratulate",
-        "thank",
-        "ask",
-        "invite",
-        "brief",
-        "warn",
-        "promise",
-        "reassure",
-        "update",
-    }
-)
+TELLING_VERBS = frozenset({"tell", "assure", "urge", "inform", "congratulate", "thank", "ask", "invite", "brief",
+                           "warn", "promise", "reassure", "update"})  # fmt: skip
 
 # two-letter name parts that are particles, not family names
 NAME_PARTICLES = frozenset({"Al", "El", "Da", "De", "Di", "Du", "La", "Le", "Ba", "Mr", "Dr", "St", "Mc", "Ab", "Bu"})
@@ -809,69 +786,17 @@ NAME_PARTICLES = frozenset({"Al", "El", "Da", "De", "Di", "Du", "La", "Le", "Ba"
 EXCEPTING = frozenset({"except", "excluding", "barring", "save"})
 
 # what a leader receives that is not a guest
-HONOURS = frozenset(
-    {
-        "medal",
-        "award",
-        "prize",
-        "order",
-        "honour",
-        "honor",
-        "degree",
-        "doctorate",
-        "decoration",
-        "key",
-        "letter",
-        "message",
-        "credential",
-        "credentials",
-        "delivery",
-        "shipment",
-    }
-)
+HONOURS = frozenset({"medal", "award", "prize", "order", "honour", "honor", "degree", "doctorate", "decoration",
+                     "key", "letter", "message", "credential", "credentials", "delivery", "shipment"})  # fmt: skip
 
 # travellers whose arrival abroad is no state's visit
-NOT_ENVOYS_ABROAD = frozenset(
-    {
-        "team",
-        "squad",
-        "club",
-        "side",
-        "player",
-        "athlete",
-        "fan",
-        "tourist",
-        "student",
-        "pilgrim",
-        "troupe",
-        "orchestra",
-        "band",
-        "choir",
-        "crew",
-        "climber",
-        "runner",
-    }
-)
+NOT_ENVOYS_ABROAD = frozenset({"team", "squad", "club", "side", "player", "athlete", "fan", "tourist", "student",
+                               "pilgrim", "troupe", "orchestra", "band", "choir", "crew", "climber",
+                               "runner"})  # fmt: skip
 
 # what makes a delegation private: "business delegation", "trade mission", "student group"
-PRIVATE_MISSIONS = frozenset(
-    {
-        "business",
-        "trade",
-        "investment",
-        "commercial",
-        "industry",
-        "industrial",
-        "student",
-        "youth",
-        "cultural",
-        "sports",
-        "football",
-        "medical",
-        "religious",
-        "church",
-    }
-)
+PRIVATE_MISSIONS = frozenset({"business", "trade", "investment", "commercial", "industry", "industrial", "student",
+                              "youth", "cultural", "sports", "football", "medical", "religious", "church"})  # fmt: skip
 
 # a state's premises in another's capital
 MISSIONS = frozenset({"embassy", "consulate", "mission", "commission", "chancery", "residence"})

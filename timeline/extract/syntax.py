@@ -31,6 +31,12 @@ def lemma(tok: Token) -> str:
     return LEMMA_FIXES.get(tok.lower_, tok.lemma_.lower())
 
 
+def takes_place(verb: Token) -> bool:
+    """ "took place", "happened", "occurred": a verb that only says when and where its subject was."""
+    lem = verb.lemma_.lower()
+    return lem in {"happen", "occur"} or (lem == "take" and any(c.lower_ == "place" for c in verb.children))
+
+
 def governing_verb(tok: Token) -> Token | None:
     """The verb a prepositional phrase hangs on ("[In a call with Xi], Putin said")."""
     cur = tok
@@ -70,10 +76,7 @@ def clause_verb(trig: Token) -> Token | None:
     if trig.dep_ in {"dobj", "attr", "oprd"} and trig.head.lemma_.lower() in LIGHT_VERBS:
         return trig.head
     # "a phone conversation between X and Y took place on March 4": the happening verb carries the clause
-    if trig.dep_ == "nsubj" and (
-        trig.head.lemma_.lower() in {"happen", "occur"}
-        or (trig.head.lemma_.lower() == "take" and any(c.lower_ == "place" for c in trig.head.children))
-    ):
+    if trig.dep_ == "nsubj" and takes_place(trig.head):
         return trig.head
     # "he was on a visit to Argentina", "is on a two-day official visit": being on a visit is visiting
     if trig.dep_ == "pobj" and trig.head.lower_ == "on" and trig.head.head.lemma_ == "be":

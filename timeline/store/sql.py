@@ -467,8 +467,14 @@ class Store:
         after = decode_cursor(f.cursor) if f.cursor else None
         with self.engine.connect() as conn:
             rows = self._entry_rows(conn, f, where, [entries], after, f.limit + 1, actor=actor)
+            # (a count reads every match: the page's own conditions, when they were chosen for one page, will not do)
+            paged = actor is not None or f.q
             total = (
-                (self._summary_count(conn, f) if _summarisable(f) else self._count(conn, entries, self._entry_where(f)))
+                (
+                    self._summary_count(conn, f)
+                    if _summarisable(f)
+                    else self._count(conn, entries, self._entry_where(f) if paged else where)
+                )
                 if count
                 else None
             )
@@ -715,7 +721,8 @@ class Store:
         """One page of events (mentions) matching ``f``, after ``f.cursor``."""
         key = events.c.sort_key
         actor = self._driving_actor(f)
-        stmt = event_select().add_columns(key).where(*self._where(f, f.limit + 1, actors=actor is None))
+        where = self._where(f, f.limit + 1, actors=actor is None)
+        stmt = event_select().add_columns(key).where(*where)
         if actor is not None:
             # read from the actor's own key in date order (see ``_driving_actor``); the events' roles are
             # distinct per code as the entries' are, but a page must never show an event twice
@@ -729,7 +736,8 @@ class Store:
         stmt = stmt.order_by(key.asc() if f.sort == "asc" else key.desc()).limit(f.limit + 1)
         with self.engine.connect() as conn:
             rows = conn.execute(stmt).all()
-            total = self._count(conn, events, self._where(f)) if count else None
+            # (a count reads every match: the page's own conditions, when they were chosen for one page, will not do)
+            total = self._count(conn, events, self._where(f) if actor is not None or f.q else where) if count else None
         more = len(rows) > f.limit
         rows = rows[: f.limit]
         cursor = encode_cursor(rows[-1].sort_key) if more and rows else None
